@@ -1,0 +1,83 @@
+import { channels, isChannelName, type ChannelName } from '../../shared/contract';
+import type { AppStatus } from '../../shared/contract/system';
+import { Problem, toProblem } from '../../shared/problems';
+import { formatZodError } from '../../shared/validation';
+import type { ConfigProblem } from '../../shared/contract/system';
+import { Dispatcher, type InvokeResult } from './dispatcher';
+import type { Supervisor } from './supervisor';
+
+export type EventListener = (name: string, payload: unknown) => void;
+
+export interface BackendOptions {
+  version: string;
+  transport: AppStatus['transport'];
+  /** channels not in `local` and not in `routes` go here */
+  background: Supervisor;
+  /** domain → supervisor, e.g. { terminal: ptySupervisor } */
+  routes?: Record<string, Supervisor>;
+  configProblems?: () => ConfigProblem[];
+}
+
+/**
+ * The front door every transport uses (Electron IPC in main, WebSocket in serve mode): validates
+ * the payload against the contract, answers `app:*` itself, and forwards the rest to the host
+ * that owns the domain. The host validates again on its side.
+ */
+export class Backend {
+  readonly local = new Dispatcher();
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(private readonly o: BackendOptions) {
+    this.local.register({
+      'app:status': () => this.status(),
+    });
+  }
+
+  status(): AppStatus {
+    const sups = [this.o.background, ...Object.values(this.o.routes ?? {})];
+    return {
+      version: this.o.version,
+      transport: this.o.transport,
+      hosts: sups.map((s) => s.status()),
+      configProblems: this.o.configProblems?.() ?? [],
+    };
+  }
+
+  on(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Hosts' supervisors call this with their events; fan out to every transport. */
+  emit(name: string, payload: unknown): void {
+    for (const l of this.listeners) {
+      try {
+        l(name, payload);
+      } catch {
+        // a broken listener never breaks the others
+      }
+    }
+  }
+
+  async invoke(channel: unknown, payload: unknown): Promise<InvokeResult> {
+    try {
+      if (!isChannelName(channel)) throw new Problem('not-found', `unknown channel: ${String(channel).slice(0, 80)}`);
+      if (this.local.has(channel)) return await this.local.invoke(channel, payload, { transport: 'internal' });
+      const parsed = channels[channel].request.safeParse(payload ?? {});
+      if (!parsed.success) throw new Problem('invalid-input', `${channel}: ${formatZodError(parsed.error)}`);
+      const value = await this.route(channel).invoke(channel, parsed.data);
+      return { ok: true, value };
+    } catch (err) {
+      return { ok: false, ...toProblem(err) };
+    }
+  }
+
+  private route(channel: ChannelName): Supervisor {
+    const domain = channel.slice(0, channel.indexOf(':'));
+    return this.o.routes?.[domain] ?? this.o.background;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.o.background.stop(), ...Object.values(this.o.routes ?? {}).map((s) => s.stop())]);
+  }
+}

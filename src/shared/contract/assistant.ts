@@ -1,0 +1,4 @@
+// Channels and push events of the assistant domain. Owned by the assistant work; see contract/index.ts.
+export const assistantChannels = {};
+
+export const assistantEvents = {};

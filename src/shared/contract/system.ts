@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { channel, event } from './define';
+
+export const DiskInfo = z.object({
+  mount: z.string(),
+  fs: z.string(),
+  type: z.string(),
+  sizeBytes: z.number(),
+  usedBytes: z.number(),
+  usePercent: z.number(),
+});
+
+export const SystemOverview = z.object({
+  hostname: z.string(),
+  distro: z.string(),
+  kernel: z.string(),
+  arch: z.string(),
+  uptimeSeconds: z.number(),
+  cpu: z.object({ model: z.string(), cores: z.number().int(), physicalCores: z.number().int() }),
+  memory: z.object({ totalBytes: z.number(), availableBytes: z.number() }),
+  disks: z.array(DiskInfo),
+  collectedAt: z.string(),
+});
+export type SystemOverview = z.infer<typeof SystemOverview>;
+
+export const HostState = z.enum(['idle', 'starting', 'running', 'restarting', 'gave-up', 'stopped']);
+export type HostState = z.infer<typeof HostState>;
+
+export const HostStatus = z.object({
+  name: z.string(),
+  state: HostState,
+  pid: z.number().int().nullable(),
+  restarts: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type HostStatus = z.infer<typeof HostStatus>;
+
+export const ConfigProblem = z.object({ path: z.string(), message: z.string(), source: z.string() });
+export type ConfigProblem = z.infer<typeof ConfigProblem>;
+
+export const AppStatus = z.object({
+  version: z.string(),
+  transport: z.enum(['electron', 'websocket']),
+  hosts: z.array(HostStatus),
+  configProblems: z.array(ConfigProblem),
+});
+export type AppStatus = z.infer<typeof AppStatus>;
+
+export const systemChannels = {
+  'system:overview': channel(
+    z.object({ refresh: z.boolean().optional() }).strict(),
+    SystemOverview,
+    'Host, distribution, kernel, uptime, CPU, memory and disks (cached; refresh forces a new read).',
+  ),
+  'app:status': channel(
+    z.object({}).strict(),
+    AppStatus,
+    'Version, transport, background hosts and their supervision state, configuration problems.',
+  ),
+};
+
+export const systemEvents = {
+  'app:hostState': event(HostStatus, 'A supervised host changed state (running, restarting, gave-up).'),
+};
