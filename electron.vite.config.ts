@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -9,9 +10,25 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 //   out/main/background.js   background host (utilityProcess under Electron, forked child under Node)
 //   out/main/ptyHost.js      pty host
 //   out/main/rootHelper.js   the root helper (D-Bus system service, run by systemd)
-//   out/preload/index.js     sandboxed preload (CommonJS)
+//   out/preload/index.cjs    sandboxed preload (CommonJS)
 //   out/renderer/            the Svelte renderer
-const alias = { '@shared': resolve(__dirname, 'src/shared') };
+const root = import.meta.dirname;
+const alias = { '@shared': resolve(root, 'src/shared') };
+
+const mainEntries = Object.fromEntries(
+  Object.entries({
+    index: 'src/main/index.ts',
+    cli: 'src/cli/ainl.ts',
+    questlog: 'src/cli/questlog.ts',
+    ai: 'src/cli/ai.ts',
+    background: 'src/hosts/background.ts',
+    ptyHost: 'src/hosts/ptyHost.ts',
+    rootHelper: 'helpers/rootHelper.ts',
+  })
+    // an entry whose source is not there yet is skipped rather than failing the whole build
+    .filter(([, file]) => existsSync(resolve(root, file)))
+    .map(([name, file]) => [name, resolve(root, file)]),
+);
 
 export default defineConfig({
   main: {
@@ -19,15 +36,7 @@ export default defineConfig({
     build: {
       externalizeDeps: true,
       rollupOptions: {
-        input: {
-          index: resolve(__dirname, 'src/main/index.ts'),
-          cli: resolve(__dirname, 'src/cli/ainl.ts'),
-          questlog: resolve(__dirname, 'src/cli/questlog.ts'),
-          ai: resolve(__dirname, 'src/cli/ai.ts'),
-          background: resolve(__dirname, 'src/hosts/background.ts'),
-          ptyHost: resolve(__dirname, 'src/hosts/ptyHost.ts'),
-          rootHelper: resolve(__dirname, 'helpers/rootHelper.ts'),
-        },
+        input: mainEntries,
       },
     },
   },
@@ -35,18 +44,18 @@ export default defineConfig({
     resolve: { alias },
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        input: { index: resolve(root, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(__dirname, 'src/renderer'),
+    root: resolve(root, 'src/renderer'),
     resolve: { alias },
-    plugins: [svelte()],
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.mjs') })],
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+        input: { index: resolve(root, 'src/renderer/index.html') },
       },
     },
   },
