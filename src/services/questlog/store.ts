@@ -301,7 +301,7 @@ export class QuestlogStore {
   /** Passive checkpoint (idle timer); a TRUNCATE one when the WAL has grown large. */
   checkpoint(): void {
     if (this.readonly) return;
-    let walSize = 0;
+    let walSize: number;
     try {
       walSize = statSync(`${this.file}-wal`).size;
     } catch {
