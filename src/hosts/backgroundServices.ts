@@ -1,10 +1,12 @@
 import type { ServiceFactory } from '../services/core/module';
 import { createSystemModule } from '../services/system/module';
+import { createQuestlogModule } from '../services/questlog/module';
 
 /**
  * The services the background host runs, in start order. The Quest Log comes first so that the
  * others get its event recorder (ctx.events). Each domain adds one line here.
  */
 export const backgroundServices: Array<[string, ServiceFactory]> = [
+  ['questlog', createQuestlogModule],
   ['system', createSystemModule],
 ];

@@ -479,6 +479,14 @@ export class QuestlogStore {
     return this.db.transaction(fn).immediate();
   }
 
+  /** The newest stored journald cursor and its timestamp (resume point of the follower). */
+  lastJournal(): { cursor: string; ts: number } | null {
+    const r = this.stmt('SELECT cursor, ts FROM events WHERE cursor IS NOT NULL ORDER BY id DESC LIMIT 1').get() as
+      | { cursor: string; ts: number }
+      | undefined;
+    return r ?? null;
+  }
+
   // ---------------------------------------------------------------- spool offsets
 
   getOffset(file: string): { offset: number; lastHist: number | null } | null {
