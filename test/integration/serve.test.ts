@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { startServe, type ServeProcess } from '../helpers/serve';
 
@@ -96,6 +97,23 @@ describe('serve mode over WebSocket (real server, real background host)', () => 
     expect([403, 404]).toContain(trav.status);
     expect((await fetch(`http://127.0.0.1:${s.port}/nope.js`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${s.port}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('reads and writes the user config through config:get/config:set, refusing bad values', async () => {
+    const ws = await connect();
+    const before = await call(ws, 'config:get', {});
+    expect(before).toMatchObject({ ok: true, value: { problems: [], config: { ui: { theme: 'system' } } } });
+    const set = await call(ws, 'config:set', { patch: { ui: { theme: 'dark' } } });
+    expect(set).toMatchObject({ ok: true, value: { config: { ui: { theme: 'dark' } } } });
+    const file = (set.value as { userFile: string }).userFile;
+    expect(file.startsWith(s.home)).toBe(true);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ui: { theme: 'dark' } });
+    const bad = await call(ws, 'config:set', { patch: { ui: { theme: 'neon' } } });
+    expect(bad).toMatchObject({ ok: false, problem: 'invalid-input' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ui: { theme: 'dark' } });
+    // the background host was restarted with the new config and still serves
+    expect(await call(ws, 'system:overview', {})).toMatchObject({ ok: true });
+    ws.close();
   });
 
   it('reports a bad config field as a visible problem and keeps serving', async () => {

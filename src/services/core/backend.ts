@@ -1,5 +1,7 @@
 import { channels, isChannelName, type ChannelName } from '../../shared/contract';
-import type { AppStatus } from '../../shared/contract/system';
+import { join } from 'node:path';
+import type { AppStatus, ConfigView } from '../../shared/contract/system';
+import { CONFIG_FILE, loadConfig, saveUserConfig, type LoadedConfig } from '../config/loader';
 import { Problem, toProblem } from '../../shared/problems';
 import { formatZodError } from '../../shared/validation';
 import type { ConfigProblem } from '../../shared/contract/system';
@@ -16,6 +18,8 @@ export interface BackendOptions {
   /** domain → supervisor, e.g. { terminal: ptySupervisor } */
   routes?: Record<string, Supervisor>;
   configProblems?: () => ConfigProblem[];
+  /** environment for config paths (tests); process.env by default */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -30,7 +34,37 @@ export class Backend {
   constructor(private readonly o: BackendOptions) {
     this.local.register({
       'app:status': () => this.status(),
+      'app:resetHost': async (req) => {
+        const sup = req.name === 'background' ? this.o.background : this.o.routes?.terminal;
+        if (!sup) throw new Problem('not-found', `no ${req.name} host in this process`);
+        await sup.reset();
+        return sup.status();
+      },
+      'config:get': () => this.configView(loadConfig(this.o.env)),
+      'config:set': async (req) => {
+        let loaded;
+        try {
+          loaded = saveUserConfig(req.patch, this.o.env);
+        } catch (err) {
+          throw new Problem('invalid-input', (err as Error).message);
+        }
+        this.currentProblems = loaded.problems;
+        // the background services read the config at start: restart them so the change applies now
+        await this.o.background.restart();
+        return this.configView(loaded);
+      },
     });
+  }
+
+  private currentProblems: ConfigProblem[] | null = null;
+
+  private configView(loaded: LoadedConfig): ConfigView {
+    return {
+      config: loaded.config as unknown as Record<string, unknown>,
+      problems: loaded.problems,
+      sources: loaded.sources,
+      userFile: join(loaded.paths.userConfigDir, CONFIG_FILE),
+    };
   }
 
   status(): AppStatus {
@@ -39,7 +73,7 @@ export class Backend {
       version: this.o.version,
       transport: this.o.transport,
       hosts: sups.map((s) => s.status()),
-      configProblems: this.o.configProblems?.() ?? [],
+      configProblems: this.currentProblems ?? this.o.configProblems?.() ?? [],
     };
   }
 

@@ -117,6 +117,15 @@ export class Supervisor {
     return this.start();
   }
 
+  /** Stops the host (if running) and starts it again, e.g. to apply a new configuration. */
+  async restart(): Promise<void> {
+    const wasStarted = this.child !== null || this.ready !== null;
+    await this.stop();
+    this.stopped = false;
+    this.setState('idle');
+    if (wasStarted) await this.start();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);

@@ -46,6 +46,17 @@ export const AppStatus = z.object({
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
+export const ConfigView = z.object({
+  /** the effective configuration (all layers merged, defaults filled in) */
+  config: z.record(z.string(), z.unknown()),
+  problems: z.array(ConfigProblem),
+  /** the files that were read, in order */
+  sources: z.array(z.string()),
+  /** where `config:set` writes */
+  userFile: z.string(),
+});
+export type ConfigView = z.infer<typeof ConfigView>;
+
 export const systemChannels = {
   'system:overview': channel(
     z.object({ refresh: z.boolean().optional() }).strict(),
@@ -56,6 +67,26 @@ export const systemChannels = {
     z.object({}).strict(),
     AppStatus,
     'Version, transport, background hosts and their supervision state, configuration problems.',
+  ),
+  'app:resetHost': channel(
+    z.object({ name: z.enum(['background', 'pty']) }).strict(),
+    HostStatus,
+    'Clears a host\'s gave-up state and starts it again.',
+  ),
+  'config:get': channel(
+    z.object({}).strict(),
+    ConfigView,
+    'The effective configuration, its problems and the files it came from.',
+  ),
+  'config:set': channel(
+    z
+      .object({
+        /** a partial config: sections and fields to change, e.g. {"monitor": {"intervalSeconds": 10}} */
+        patch: z.record(z.string(), z.unknown()),
+      })
+      .strict(),
+    ConfigView,
+    'Validates a partial config, writes it to the user config file and restarts the background services with it.',
   ),
 };
 
