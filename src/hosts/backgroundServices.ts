@@ -1,6 +1,7 @@
 import type { ServiceFactory } from '../services/core/module';
 import { createSystemModule } from '../services/system/module';
 import { createQuestlogModule } from '../services/questlog/module';
+import { createMonitorModule } from '../services/monitor/module';
 
 /**
  * The services the background host runs, in start order. The Quest Log comes first so that the
@@ -8,5 +9,6 @@ import { createQuestlogModule } from '../services/questlog/module';
  */
 export const backgroundServices: Array<[string, ServiceFactory]> = [
   ['questlog', createQuestlogModule],
+  ['monitor', createMonitorModule],
   ['system', createSystemModule],
 ];
