@@ -34,7 +34,7 @@ export function acquireDaemonLock(lockFile: string): DaemonLock {
   } catch (err) {
     db.close();
     if (/busy|locked/i.test(String((err as Error).message))) {
-      let pid: number | null = null;
+      let pid: number | null;
       try {
         pid = Number(readFileSync(`${lockFile}.pid`, 'utf8').trim()) || null;
       } catch {

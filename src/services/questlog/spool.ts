@@ -130,7 +130,7 @@ function pidAlive(pid: number): boolean {
 const thisHost = hostname();
 
 function defaultAlive(h: SpoolHeader | null, file: string, now: number): boolean {
-  let mtime = now;
+  let mtime: number;
   try {
     mtime = statSync(file).mtimeMs;
   } catch {
