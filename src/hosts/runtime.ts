@@ -29,20 +29,41 @@ export async function composeServices(
   const loaded = loadConfig(env);
   for (const p of loaded.problems) log.warn(`config: ${p.source}: ${p.path}: ${p.message}`);
   const dispatcher = new Dispatcher();
+  let recorder: EventRecorder = noRecorder;
+  const subscribers = new Map<string, Set<(payload: unknown) => void>>();
+  const fanOut: Emit = (event, payload) => {
+    for (const l of subscribers.get(event) ?? []) {
+      try {
+        l(payload);
+      } catch (err) {
+        log.warn(`listener of ${event} failed: ${(err as Error).message}`);
+      }
+    }
+    emit(event, payload);
+  };
   const ctx: ServiceContext = {
     config: loaded.config,
     configProblems: loaded.problems,
     paths: loaded.paths,
-    emit,
+    emit: fanOut,
     log,
-    events: noRecorder,
+    // delegates, so a module started before the Quest Log still reaches its recorder later
+    events: { record: (e) => recorder.record(e) },
+    call: ((channel: string, request: unknown) =>
+      dispatcher.call(channel, request, { transport: 'internal' })) as ServiceContext['call'],
+    subscribe: ((event: string, listener: (payload: unknown) => void) => {
+      let set = subscribers.get(event);
+      if (!set) subscribers.set(event, (set = new Set()));
+      set.add(listener);
+      return () => set.delete(listener);
+    }) as ServiceContext['subscribe'],
   };
   const modules: ServiceModule[] = [];
   for (const [label, factory] of factories) {
     try {
       const mod = await factory({ ...ctx, log: log.child(label) });
       dispatcher.register(mod.handlers);
-      if (mod.recorder) ctx.events = mod.recorder;
+      if (mod.recorder) recorder = mod.recorder;
       modules.push(mod);
     } catch (err) {
       log.error(`service ${label} failed to start: ${(err as Error).message}`);

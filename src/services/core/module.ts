@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../shared/config/schema';
+import type { ChannelName, EventName, EventPayloadOf, RequestOf, ResponseOf } from '../../shared/contract';
 import type { ConfigProblem } from '../../shared/contract/system';
 import type { AppPaths } from '../config/paths';
 import type { Emit, HandlerMap } from './dispatcher';
@@ -30,6 +31,10 @@ export interface ServiceContext {
   log: Logger;
   /** Set once the Quest Log has started; a no-op recorder before that or without it. */
   events: EventRecorder;
+  /** Calls another service's channel in the same process (validated like any call). */
+  call<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  /** Listens to push events of the services in the same process; returns the disposer. */
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void;
 }
 
 /** A domain service as the background host (or serve mode, or a CLI) composes it. */
