@@ -74,7 +74,7 @@ export async function suggest(text: string, ctx: SuggestContext = {}): Promise<C
   if ('cwd' in shape && ctx.cwd) req.cwd = ctx.cwd;
   if ('shell' in shape && ctx.shell) req.shell = ctx.shell;
   if ('limit' in shape) req.limit = 5;
-  const invoke = api.invoke as unknown as (c: string, r: unknown) => Promise<unknown>;
+  const invoke = api.invoke.bind(api) as unknown as (c: string, r: unknown) => Promise<unknown>;
   const raw = RawResponse.parse(await invoke(CHANNEL, req));
   const list = Array.isArray(raw) ? raw : raw.candidates;
   return list.slice(0, 5).map((c) => ({
