@@ -24,6 +24,7 @@ fi
 __ql_session=${EPOCHREALTIME:-$SECONDS}; __ql_session=${__ql_session//[.,]/}
 printf -v __ql_session '%x%04x%04x' "$__ql_session" "$$" "$RANDOM" 2>/dev/null || __ql_session=$$-$RANDOM
 __ql_spool=$__ql_dir/bash-$$-$__ql_session.spool
+export QL_SESSION=$__ql_session
 if ! { exec {__ql_fd}>>"$__ql_spool"; } 2>/dev/null; then
   printf 'questlog: cannot write %s; commands are not recorded\n' "$__ql_spool" >&2
   unset __ql_fd; return 0

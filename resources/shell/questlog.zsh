@@ -21,6 +21,7 @@ fi
 typeset -g __ql_session
 printf -v __ql_session '%x%06x%04x%04x' ${EPOCHREALTIME%%[.,]*} $(( ${${EPOCHREALTIME#*[.,]}[1,6]} )) $$ $RANDOM
 typeset -g __ql_spool=$__ql_dir/zsh-$$-$__ql_session.spool
+export QL_SESSION=$__ql_session
 typeset -g __ql_fd
 if ! { exec {__ql_fd}>>$__ql_spool } 2>/dev/null; then
   print -u2 "questlog: cannot write $__ql_spool; commands are not recorded"

@@ -34,7 +34,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   r('jwt', '\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}'),
   r('private-key', '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)'),
   // user:password@ in URLs
-  r('url-password', '\\b[a-z][a-z0-9+.-]*://[^\\s:/@]+:([^\\s@/]+)@', 1, 'gi'),
+  r('url-password', '\\b[a-z][a-z0-9+.-]*://[^\\s:/@[]+:([^\\s@/]+)@', 1, 'gi'),
   // Authorization headers
   r('auth-header', '(?:authorization|x-api-key|api-key|private-token)\\s*:\\s*(?:bearer\\s+|basic\\s+|token\\s+)?([^\\s\'"]+)', 1, 'gi'),
   // cloud secret variables and NAME_TOKEN=..., NAME_PASSWORD=..., NAME_SECRET=..., NAME_KEY=...
