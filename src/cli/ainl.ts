@@ -112,6 +112,7 @@ async function status(opts: { json?: boolean }): Promise<void> {
 
 function config(opts: { json?: boolean }): void {
   const loaded = loadConfig();
+  if (loaded.problems.length) process.exitCode = 1;
   if (opts.json) {
     process.stdout.write(JSON.stringify(loaded, null, 2) + '\n');
     return;
@@ -119,7 +120,6 @@ function config(opts: { json?: boolean }): void {
   process.stdout.write(`files read: ${loaded.sources.length ? loaded.sources.join(', ') : '(none: all defaults)'}\n`);
   for (const p of loaded.problems) process.stdout.write(`problem: ${p.source}: ${p.path}: ${p.message}\n`);
   process.stdout.write(JSON.stringify(loaded.config, null, 2) + '\n');
-  if (loaded.problems.length) process.exitCode = 1;
 }
 
 const program = new Command('ainl')
