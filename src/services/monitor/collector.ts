@@ -185,7 +185,7 @@ export class Collector {
       const b = times[i];
       if (!a || !b) return null;
       const dt = b.total - a.total;
-      if (dt <= 0 || b.idle < a.idle) return null; // counters went backwards or no time passed
+      if (dt <= 0 || b.idle < a.idle) return null; // no time passed, or counters went backwards
       const f = (x: number, y: number): number => clampPct((100 * (x - y)) / dt);
       return {
         busy: clampPct(100 - (100 * (b.idle - a.idle)) / dt),
@@ -205,7 +205,9 @@ export class Collector {
       m['cpu.iowait_pct'] = all.iowait;
       m['cpu.steal_pct'] = all.steal;
       perCore.forEach((v, i) => (m[`cpu[${i}].busy_pct`] = v));
-    } else if (prev && times.length) this.problems.push('cpu counters went backwards; skipped this tick');
+    } else if (prev?.[0] && times[0] && (times[0].total < prev[0].total || times[0].idle < prev[0].idle)) {
+      this.problems.push('cpu counters went backwards; skipped this tick');
+    }
     const cores = Math.max(1, times.length - 1);
     m['cpu.cores'] = cores;
     return {

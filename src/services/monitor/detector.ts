@@ -24,6 +24,8 @@ export interface DetectorOptions {
   lags: number;
   /** smoothing length of level and differences (default 3) */
   smooth: number;
+  /** no detection before this many samples (the first fits have seen little history; default 300) */
+  warmup: number;
   /** repeat suppression: a detection must beat every score of the previous N samples (default 150) */
   suppress: number;
   /** final score ≥ threshold is an anomaly (default 0.75: beyond the 99.5th percentile of training) */
@@ -39,6 +41,7 @@ export const DEFAULT_DETECTOR: DetectorOptions = {
   window: 2000,
   refitEvery: 100,
   minTrain: 150,
+  warmup: 300,
   lags: 4,
   smooth: 3,
   suppress: 150,
@@ -213,7 +216,7 @@ export class StreamingDetector {
       }
     }
     this.recent.push(calibrated);
-    const score = beats ? calibrated : 0;
+    const score = beats && this.samples > this.opts.warmup ? calibrated : 0;
     return { score, calibrated, raw, anomaly: score >= this.opts.threshold && score > 0 };
   }
 }
