@@ -4,15 +4,19 @@ import { DataBatcher } from './batcher';
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('DataBatcher', () => {
-  it('joins small chunks into one batch after the interval', async () => {
+  it('sends output after a quiet spell at once, then batches what keeps coming', async () => {
     const out: string[] = [];
     const b = new DataBatcher((d) => out.push(d), { intervalMs: 10 });
     b.push(Buffer.from('a'));
+    expect(out).toEqual(['a']); // an echo is not delayed
     b.push('b');
     b.push(Buffer.from('c'));
-    expect(out).toEqual([]);
+    expect(out).toEqual(['a']);
     await tick(30);
-    expect(out).toEqual(['abc']);
+    expect(out).toEqual(['a', 'bc']);
+    await tick(20);
+    b.push('d');
+    expect(out).toEqual(['a', 'bc', 'd']);
   });
 
   it('sends at the size limit and never exceeds it, splitting on character boundaries', () => {

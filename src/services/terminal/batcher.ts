@@ -9,13 +9,15 @@ export interface BatcherOptions {
 
 /**
  * Collects pty output for ~16 ms (or until ~100 KB) and hands it on as whole-character strings,
- * so the IPC path sees a few large messages instead of thousands of tiny ones.
+ * so the IPC path sees a few large messages instead of thousands of tiny ones. The first output
+ * after a quiet interval is sent at once, so typing feels immediate.
  */
 export class DataBatcher {
   private readonly splitter = new Utf8Splitter();
   private parts: Buffer[] = [];
   private size = 0;
   private timer: NodeJS.Timeout | null = null;
+  private lastSent = 0;
   private readonly intervalMs: number;
   private readonly maxBytes: number;
 
@@ -49,6 +51,9 @@ export class DataBatcher {
     }
     if (this.size >= this.maxBytes) this.flush();
     else if (this.size > 0 && !this.timer) {
+      // leading edge: output after a quiet spell (a keystroke's echo) goes out at once;
+      // output that keeps coming is batched
+      if (Date.now() - this.lastSent >= this.intervalMs) return this.flush();
       this.timer = setTimeout(() => {
         this.timer = null;
         this.flush();
@@ -73,6 +78,7 @@ export class DataBatcher {
     const data = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
     this.parts = [];
     this.size = 0;
+    this.lastSent = Date.now();
     this.sink(data.toString('utf8'));
   }
 
