@@ -3,7 +3,7 @@
  * connection that reports its end, values unwrapped from Variants. No proxies (each one costs an
  * Introspect round trip and XML parsing).
  */
-import { systemBus, Message, Variant, DBusError, type MessageBus } from '@jellybrick/dbus-next';
+import { systemBus, sessionBus, Message, Variant, DBusError, type MessageBus } from '@jellybrick/dbus-next';
 import { Problem } from '../../shared/problems';
 
 export { Message, Variant, DBusError };
@@ -19,12 +19,15 @@ export interface CallSpec {
   body?: unknown[];
 }
 
-/** Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS honoured) and waits for Hello. */
-export function connectSystemBus(timeoutMs = 3000): Promise<MessageBus> {
+/**
+ * Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS honoured, or an explicit address) and waits
+ * for Hello.
+ */
+export function connectSystemBus(timeoutMs = 3000, address?: string): Promise<MessageBus> {
   return new Promise((resolve, reject) => {
     let bus: MessageBus;
     try {
-      bus = systemBus();
+      bus = address ? sessionBus({ busAddress: address }) : systemBus();
     } catch (err) {
       reject(new Problem('unavailable', `system bus: ${(err as Error).message}`));
       return;

@@ -31,6 +31,10 @@ interface ProbeRuntime {
 interface Verifying {
   verb: Verb;
   since: number;
+  /** first moment active + probes passed (recovery time), null until then */
+  okSince: number | null;
+  sawProgress: boolean;
+  stableTimer: NodeJS.Timeout | null;
   deadline: number;
   auto: boolean;
   timer: NodeJS.Timeout;
@@ -62,6 +66,12 @@ interface Runtime {
   lastNoted: string;
   lastStartedAt: number;
   wasUp: boolean;
+  /** when the unit was first seen failed in this episode (0: not failed) */
+  failedSince: number;
+  /** when this unhealthy episode started (0: healthy) */
+  unhealthySince: number;
+  /** systemd signals about this unit since our last job call (proves a read is not stale) */
+  signalsSinceAction: number;
 }
 
 export interface EngineOptions {
@@ -79,6 +89,8 @@ export interface DetectEvent {
   activeState: string;
 }
 
+/** How long a dependant waits for correlated failures of its dependencies before acting. */
+const SETTLE_MS = 200;
 const ACTING_STATES = new Set(['activating', 'deactivating', 'reloading']);
 
 export class HealingEngine extends EventEmitter {
@@ -142,6 +154,9 @@ export class HealingEngine extends EventEmitter {
       lastNoted: '',
       lastStartedAt: 0,
       wasUp: false,
+      failedSince: 0,
+      unhealthySince: 0,
+      signalsSinceAction: 0,
     };
   }
 
@@ -258,10 +273,13 @@ export class HealingEngine extends EventEmitter {
       if (k === 'Job') rec.jobId = Array.isArray(v) ? Number(v[0] ?? 0) : 0;
     }
     rt.snap = next;
+    const st = c.changed.ActiveState;
+    if (typeof st === 'string' && st !== 'failed' && st !== 'inactive' && next.subState !== 'job') rt.signalsSinceAction += 1;
     const wasUp = prev.activeState === 'active' || prev.activeState === 'reloading';
     const down = next.activeState === 'failed' || next.activeState === 'inactive' || next.activeState === 'deactivating';
     if (wasUp && down && rt.desired === 'running') {
       this.emit('detect', { target: rt.cfg.name, at: c.at, activeState: next.activeState } satisfies DetectEvent);
+      if (!rt.verifying) this.act(rt.cfg.name, 'detect', `${prev.activeState} → ${next.activeState}/${next.subState} (systemd signal)`, 'engine', 'info');
       if (next.activeState === 'inactive' && this.depsOf(rt).some((d) => !this.isHealthy(d))) rt.collateral = true;
     }
     this.evaluate(rt, `${c.unit}: ${prev.activeState}/${prev.subState} → ${next.activeState}/${next.subState}`);
@@ -320,8 +338,10 @@ export class HealingEngine extends EventEmitter {
       } else if (!inStartPeriod) {
         p.ok = false;
         p.fails += 1;
-        if (p.fails === p.cfg.failureThreshold && this.isActive(rt) && !rt.verifying)
+        if (p.fails === p.cfg.failureThreshold && this.isActive(rt) && !rt.verifying) {
           this.emit('detect', { target: rt.cfg.name, at: this.now(), activeState: 'probe-failed' } satisfies DetectEvent);
+          this.act(rt.cfg.name, 'detect', `${p.cfg.type} probe failed ${p.fails}× in a row: ${r.detail}`, 'engine', 'info');
+        }
       }
       this.evaluate(rt, `${p.cfg.type} probe: ${r.detail}`);
     } finally {
@@ -387,6 +407,7 @@ export class HealingEngine extends EventEmitter {
       if (rt.snap.loadState === 'masked') return this.setPhase(rt, 'stopped', 'unit is masked');
     }
     const active = this.isActive(rt);
+    if (rt.snap?.activeState !== 'failed') rt.failedSince = 0;
 
     // verification of an action in progress
     if (rt.verifying) {
@@ -396,8 +417,27 @@ export class HealingEngine extends EventEmitter {
         if (now >= v.deadline) return this.finishVerify(rt, false, 'still running after stop');
         return this.setPhase(rt, 'recovering', 'stopping');
       }
-      if (active && this.probesHealthy(rt, true)) return this.finishVerify(rt, true, 'active and probes pass');
-      const failedAgain = rt.cfg.kind === 'unit' && (rt.snap?.activeState === 'failed' || (rt.snap?.activeState === 'inactive' && now - v.since > 1000));
+      if (active && this.probesHealthy(rt, true)) {
+        if (v.okSince === null) {
+          v.okSince = now;
+          this.emit('up', { target: rt.cfg.name, at: now, ms: now - v.since });
+        }
+        const stableMs = rt.cfg.policy.stableSec * 1000;
+        if (now - v.okSince >= stableMs) return this.finishVerify(rt, true, 'active and probes pass');
+        if (!v.stableTimer) {
+          v.stableTimer = setTimeout(() => {
+            v.stableTimer = null;
+            this.evaluate(rt, 'stable check');
+          }, stableMs - (now - v.okSince) + 5);
+          v.stableTimer.unref?.();
+        }
+        return this.setPhase(rt, 'recovering', `up; confirming it stays up for ${rt.cfg.policy.stableSec}s`);
+      }
+      v.okSince = null;
+      const st = rt.snap?.activeState ?? '';
+      if (rt.signalsSinceAction > 0) v.sawProgress = true;
+      // a stale read (before the job ran) must not count as "failed again"
+      const failedAgain = rt.cfg.kind === 'unit' && (v.sawProgress || now - v.since > 2000) && (st === 'failed' || (st === 'inactive' && now - v.since > 1000));
       if (failedAgain || now >= v.deadline) {
         const detail = failedAgain
           ? `failed again (${rt.snap?.result ?? ''})`
@@ -422,6 +462,7 @@ export class HealingEngine extends EventEmitter {
       }
       rt.wasUp = true;
       rt.collateral = false;
+      rt.unhealthySince = 0;
       if (rt.healthySince !== null && now - rt.healthySince >= rt.cfg.policy.backoffResetSec * 1000) rt.consecutiveFailed = 0;
       return this.setPhase(rt, 'healthy', active ? 'running; probes pass' : 'running');
     }
@@ -443,6 +484,12 @@ export class HealingEngine extends EventEmitter {
       if (snap.activeState === 'failed') {
         this.captureFailure(rt);
         if (systemdWouldRestart(snap.restart, snap.result) || snap.result === 'start-limit-hit') {
+          // 'failed' can be a passing state on the way to auto-restart: confirm before concluding
+          if (rt.failedSince === 0) rt.failedSince = now;
+          if (snap.result !== 'start-limit-hit' && now - rt.failedSince < 1500) {
+            this.scheduleRetry(rt, 1500 - (now - rt.failedSince), true);
+            return this.setPhase(rt, 'waiting-systemd', `failed; checking whether systemd's Restart=${snap.restart} restarts it`);
+          }
           if (!rt.cfg.policy.resetFailed) {
             return this.giveUp(rt, `systemd's own Restart=${snap.restart} gave up (start limit); ${rt.lastFailure?.cause ?? ''} A person must look at it (or enable policy.resetFailed).`);
           }
@@ -495,8 +542,25 @@ export class HealingEngine extends EventEmitter {
       return this.setPhase(rt, 'paused', `${reason} — healing is ${this.paused ? 'paused' : 'disabled'}`);
     }
 
-    // dependencies first: hold this one while a dependency is unhealthy
-    const badDep = this.depsOf(rt).find((d) => !this.isHealthy(d));
+    // dependencies first: hold this one while a dependency is unhealthy. Failures often come
+    // together (one kill, one OOM): let correlated signals arrive and re-read the dependencies
+    // before acting on a dependant.
+    const deps = this.depsOf(rt);
+    if (rt.unhealthySince === 0) rt.unhealthySince = now;
+    if (deps.length > 0 && now - rt.unhealthySince < SETTLE_MS) {
+      this.setPhase(rt, 'holding', `settling: re-reading ${deps.join(', ')} before acting`);
+      if (!rt.retryTimer) {
+        rt.retryTimer = setTimeout(() => {
+          rt.retryTimer = null;
+          void Promise.all(deps.map((d) => this.targets.get(d)).map((d) => (d ? this.refresh(d, 'settle') : undefined))).then(() =>
+            this.evaluate(rt, 'settled'),
+          );
+        }, SETTLE_MS - (now - rt.unhealthySince) + 5);
+        rt.retryTimer.unref?.();
+      }
+      return;
+    }
+    const badDep = deps.find((d) => !this.isHealthy(d));
     if (badDep) {
       const r = `holding: depends on ${badDep}, which is not healthy yet`;
       this.noteOnce(rt, 'hold', r);
@@ -523,13 +587,14 @@ export class HealingEngine extends EventEmitter {
     void this.recover(rt, verb, reason, why);
   }
 
-  private scheduleRetry(rt: Runtime, ms: number): void {
+  private scheduleRetry(rt: Runtime, ms: number, reread = false): void {
     rt.nextAttemptAt = this.now() + ms;
     if (rt.retryTimer) clearTimeout(rt.retryTimer);
     rt.retryTimer = setTimeout(() => {
       rt.retryTimer = null;
       rt.nextAttemptAt = null;
-      this.evaluate(rt, 'retry timer');
+      if (reread) void this.refresh(rt, 'retry timer (re-read)');
+      else this.evaluate(rt, 'retry timer');
     }, ms + 5);
     rt.retryTimer.unref?.();
   }
@@ -604,6 +669,7 @@ export class HealingEngine extends EventEmitter {
       if (!this.systemd) throw new Problem('unavailable', `not connected to systemd: ${this.systemdWhy}`);
       // optimistic state before the call: signals about the job may arrive before its reply is handled
       const before = rt.snap;
+      rt.signalsSinceAction = 0;
       if (before) rt.snap = { ...before, activeState: verb === 'stop' ? 'deactivating' : 'activating', subState: 'job' };
       try {
         await this.systemd.job(verb, rt.cfg.name);
@@ -621,9 +687,10 @@ export class HealingEngine extends EventEmitter {
     if (rt.verifying) clearTimeout(rt.verifying.timer);
     const now = this.now();
     const ms = rt.cfg.policy.verifyTimeoutSec * 1000;
-    const timer = setTimeout(() => this.evaluate(rt, 'verify deadline'), ms + 10);
+    const timer = setTimeout(() => this.evaluate(rt, 'verify deadline'), ms + rt.cfg.policy.stableSec * 1000 + 10);
     timer.unref?.();
-    rt.verifying = { verb, since: now, deadline: now + ms, auto, timer };
+    setTimeout(() => this.evaluate(rt, 'verify re-check'), 2050).unref?.();
+    rt.verifying = { verb, since: now, okSince: null, sawProgress: false, stableTimer: null, deadline: now + ms + rt.cfg.policy.stableSec * 1000, auto, timer };
     for (const p of rt.probes) this.scheduleProbe(rt, p, 50);
   }
 
@@ -631,12 +698,13 @@ export class HealingEngine extends EventEmitter {
     const v = rt.verifying;
     if (!v) return;
     clearTimeout(v.timer);
+    if (v.stableTimer) clearTimeout(v.stableTimer);
     rt.verifying = null;
-    const ms = this.now() - v.since;
+    const ms = (ok && v.okSince !== null ? v.okSince : this.now()) - v.since;
     if (ok) {
       if (v.auto) rt.consecutiveFailed = 0;
       rt.healthySince = this.now();
-      this.act(rt.cfg.name, 'verify-ok', `${v.verb} verified in ${ms} ms: ${detail}`, v.auto ? 'engine' : 'person', 'ok');
+      this.act(rt.cfg.name, 'verify-ok', `${v.verb} verified: up ${ms} ms after the action, ${detail}, stable ${rt.cfg.policy.stableSec}s`, v.auto ? 'engine' : 'person', 'ok');
       this.emit('recovered', { target: rt.cfg.name, at: this.now(), verb: v.verb, ms });
       if (v.verb !== 'stop') {
         this.setPhase(rt, 'healthy', 'running; probes pass');

@@ -73,6 +73,8 @@ export const policyConfig = z
     resetFailed: z.boolean().default(false),
     /** Seconds to wait for active + probes passing after an action. */
     verifyTimeoutSec: z.number().min(0.5).max(600).default(10),
+    /** Recovery counts only once the target stayed active with probes passing this long (supervisord's startsecs). */
+    stableSec: z.number().min(0).max(600).default(1),
   })
   .strict();
 export type PolicyConfig = z.output<typeof policyConfig>;

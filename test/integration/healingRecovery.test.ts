@@ -1,0 +1,175 @@
+/**
+ * The healing engine in the root helper against a real systemd (booted by test/harness):
+ * kill -9 → detected and recovered; active but failing its HTTP probe → restarted; a crash loop →
+ * backoff then gave-up (no restart storm); dependencies restart in order.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HealingSandbox, randomPort, HELPER_UNIT } from '../harness/healingFixture';
+import { unavailableReason } from '../harness/sandbox';
+import type { HealingAction, HealingStatus } from '../../src/shared/contract/healing';
+
+const why = unavailableReason();
+const NODE = '/usr/bin/node';
+
+function target(s: HealingStatus, name: string) {
+  const t = s.targets.find((x) => x.name === name);
+  if (!t) throw new Error(`no target ${name} in status`);
+  return t;
+}
+function actionsFor(s: HealingStatus, name: string, kind?: string): HealingAction[] {
+  return s.recent.filter((a) => a.target === name && (!kind || a.kind === kind));
+}
+
+describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: ${why})` : ''}`, () => {
+  let hs: HealingSandbox;
+  const webPort = randomPort();
+  const dbPort = webPort + 1;
+  const appPort = webPort + 2;
+  const fastPolicy = { backoffInitialSec: 0.5, backoffMaxSec: 2, cooldownSec: 0, stableSec: 0.5, verifyTimeoutSec: 5 };
+
+  beforeAll(async () => {
+    hs = await HealingSandbox.start();
+    const http = (port: number) => `${NODE} /ainl-share/http-server.cjs ${port}`;
+    await hs.installUnit('demo.service', `[Service]\nExecStart=${http(appPort)}\nRestart=no\n`);
+    await hs.installUnit(
+      'probed.service',
+      `[Service]\nExecStartPre=/bin/rm -f /ainl-share/${webPort}.bad\nExecStart=${http(webPort)}\nRestart=no\n`,
+    );
+    await hs.installUnit('crashy.service', `[Service]\nExecStart=/bin/sh -c 'sleep 0.2; exit 3'\nRestart=no\n`);
+    await hs.installUnit('db.service', `[Service]\nExecStart=${http(dbPort)}\nRestart=no\n`);
+    await hs.installUnit('web.service', `[Unit]\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
+    await hs.installUnit('selfheal.service', `[Service]\nExecStart=/bin/sleep 100000\nRestart=on-failure\nRestartSec=300ms\n`);
+    const httpProbe = (port: number) => ({ type: 'http', url: `http://127.0.0.1:${port}/`, intervalSec: 0.3, timeoutMs: 1000, failureThreshold: 2 });
+    hs.writeConfig({
+      reconcileIntervalSec: 5,
+      targets: [
+        { name: 'demo.service', probes: [{ type: 'process', intervalSec: 1 }, httpProbe(appPort)], policy: fastPolicy },
+        { name: 'probed.service', probes: [httpProbe(webPort)], policy: fastPolicy },
+        { name: 'crashy.service', policy: { ...fastPolicy, maxRestarts: 3, windowSec: 60 } },
+        { name: 'db.service', probes: [httpProbe(dbPort)], policy: { ...fastPolicy, stableSec: 0.8 } },
+        { name: 'web.service', dependsOn: ['db.service'], policy: fastPolicy },
+        { name: 'selfheal.service', policy: fastPolicy },
+        { name: 'ghost.service', policy: fastPolicy },
+        { name: 'loop-a.service', dependsOn: ['loop-b.service'] },
+        { name: 'loop-b.service', dependsOn: ['loop-a.service'] },
+      ],
+    });
+    await hs.sb.run(['systemctl', 'daemon-reload']);
+    await hs.sb.run(['systemctl', 'start', 'demo.service', 'probed.service', 'db.service', 'web.service', 'selfheal.service']);
+    await hs.startHelper();
+    await hs.waitFor(
+      (s) => ['demo.service', 'probed.service', 'db.service'].every((n) => target(s, n).phase === 'healthy'),
+      15_000,
+      'targets healthy after helper start',
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await hs?.stop();
+  });
+
+  it('reports units that do not exist and dependency cycles clearly', async () => {
+    const s = await hs.waitFor((st) => target(st, 'ghost.service').reason !== 'starting', 5000, 'ghost.service read');
+    expect(s.source).toBe('helper');
+    expect(target(s, 'ghost.service').phase).toBe('unknown');
+    expect(target(s, 'ghost.service').reason).toMatch(/not found/);
+    expect(s.recent.some((a) => a.kind === 'config' && /cycle/.test(a.reason))).toBe(true);
+    // Cockpit state + unit file state are reported
+    expect(target(s, 'demo.service').state).toBe('running');
+  });
+
+  it('kill -9 of the main PID is detected and the unit recovered (active + probe passing)', async () => {
+    const before = await hs.mainPid('demo.service');
+    expect(before).toBeGreaterThan(1);
+    await hs.sb.run(['kill', '-KILL', String(before)]);
+    const s = await hs.waitFor(
+      (st) => actionsFor(st, 'demo.service', 'verify-ok').length > 0 && target(st, 'demo.service').phase === 'healthy',
+      10_000,
+      'demo.service recovered',
+    );
+    const after = await hs.mainPid('demo.service');
+    expect(after).toBeGreaterThan(1);
+    expect(after).not.toBe(before);
+    const t = target(s, 'demo.service');
+    expect(t.lastFailure?.result).toBe('signal');
+    expect(t.lastFailure?.signal).toBe('SIGKILL');
+    expect(t.lastFailure?.cause).toMatch(/SIGKILL/);
+    expect(actionsFor(s, 'demo.service', 'detect').length).toBe(1);
+    expect(actionsFor(s, 'demo.service', 'restart').length).toBe(1); // exactly one action, no duplicate
+    // the helper's own audit trail has it too
+    const audit = readFileSync(join(hs.sb.share, 'audit.jsonl'), 'utf8');
+    expect(audit).toMatch(/"kind":"restart".*demo\.service|demo\.service.*"kind":"restart"/);
+  });
+
+  it('a unit that is active but fails its HTTP probe is restarted', async () => {
+    const before = await hs.mainPid('probed.service');
+    writeFileSync(join(hs.sb.share, `${webPort}.bad`), '');
+    const s = await hs.waitFor((st) => actionsFor(st, 'probed.service', 'verify-ok').length > 0, 10_000, 'probed.service restarted');
+    expect(existsSync(join(hs.sb.share, `${webPort}.bad`))).toBe(false); // ExecStartPre ran: it was a real restart
+    expect(await hs.mainPid('probed.service')).not.toBe(before);
+    const restart = actionsFor(s, 'probed.service', 'restart')[0];
+    expect(restart?.reason).toMatch(/http probe failed/);
+  });
+
+  it("waits for a unit's own Restart= instead of fighting systemd", async () => {
+    const before = await hs.mainPid('selfheal.service');
+    await hs.sb.run(['kill', '-KILL', String(before)]);
+    const s = await hs.waitFor(
+      (st) => target(st, 'selfheal.service').phase === 'healthy' && target(st, 'selfheal.service').nRestarts >= 1,
+      8_000,
+      'systemd restarted selfheal.service',
+    );
+    expect(actionsFor(s, 'selfheal.service', 'restart')).toHaveLength(0);
+    expect(actionsFor(s, 'selfheal.service', 'wait').length).toBeGreaterThan(0);
+  });
+
+  it('a crash-looping unit gets backoff, then gave-up, never a restart storm; a person clears it', async () => {
+    await hs.sb.run(['systemctl', 'start', 'crashy.service']);
+    const s = await hs.waitFor((st) => target(st, 'crashy.service').phase === 'gave-up', 20_000, 'crashy gave up');
+    const restarts = actionsFor(s, "crashy.service", "restart");
+    if (process.env.DEBUG_HEAL) console.log(actionsFor(s, "crashy.service").map((a) => `${a.ts % 100000} ${a.kind} ${a.outcome} ${a.reason}`).join("\n"));
+    expect(restarts).toHaveLength(3);
+    const gaps = restarts.slice(1).map((r, i) => r.ts - (restarts[i] as HealingAction).ts);
+    expect(gaps[1] as number).toBeGreaterThanOrEqual((gaps[0] as number) * 1.5); // exponential backoff
+    expect(actionsFor(s, 'crashy.service', 'gave-up')).toHaveLength(1);
+    // stays given up: no more restarts
+    await new Promise((r) => setTimeout(r, 2500));
+    const later = await hs.status();
+    expect(actionsFor(later, 'crashy.service', 'restart')).toHaveLength(3);
+    expect(target(later, 'crashy.service').phase).toBe('gave-up');
+    // a person clears it: healing resumes (and gives up again after its budget)
+    const [ok, msg] = await hs.callHelper('Clear', 's', ['crashy.service']);
+    expect(ok).toBe(true);
+    expect(String(msg)).toMatch(/cleared/);
+    const again = await hs.waitFor((st) => actionsFor(st, 'crashy.service', 'restart').length >= 4, 5_000, 'restart after clear');
+    expect(actionsFor(again, 'crashy.service', 'clear')).toHaveLength(1);
+  });
+
+  it('dependencies first: the dependency is restarted and verified before its dependant', async () => {
+    const db = await hs.mainPid('db.service');
+    const web = await hs.mainPid('web.service');
+    await hs.sb.run(['kill', '-KILL', String(web), String(db)]);
+    const s = await hs.waitFor(
+      (st) => actionsFor(st, 'web.service', 'verify-ok').length > 0 && actionsFor(st, 'db.service', 'verify-ok').length > 0,
+      15_000,
+      'db and web recovered',
+    );
+    const dbRestart = actionsFor(s, 'db.service', 'restart')[0] as HealingAction;
+    const dbOk = actionsFor(s, 'db.service', 'verify-ok')[0] as HealingAction;
+    const webRestart = actionsFor(s, 'web.service', 'restart')[0] as HealingAction;
+    expect(dbRestart.id).toBeLessThan(webRestart.id);
+    expect(webRestart.ts).toBeGreaterThanOrEqual(dbOk.ts);
+    expect(actionsFor(s, 'web.service', 'hold').length).toBeGreaterThan(0);
+  });
+
+  it('survives systemd daemon-reexec and keeps healing', async () => {
+    await hs.sb.run(['systemctl', 'daemon-reexec']);
+    await new Promise((r) => setTimeout(r, 500));
+    const before = await hs.mainPid('demo.service');
+    await hs.sb.run(['kill', '-KILL', String(before)]);
+    await hs.waitFor((st) => actionsFor(st, 'demo.service', 'verify-ok').length >= 2, 15_000, 'demo recovered after reexec');
+    expect((await hs.sb.run(['systemctl', 'is-active', HELPER_UNIT])).trim()).toBe('active');
+  });
+});
