@@ -273,6 +273,17 @@ export class TerminalTab {
     }
   }
 
+  /** Puts a command on the first prompt of this tab once its shell is up (not run). */
+  insertWhenReady(command: string): void {
+    let tries = 0;
+    const poll = (): void => {
+      if (this.status === 'running' && this.lastSeq > 0) {
+        setTimeout(() => this.insert(command), 150); // let the prompt finish drawing
+      } else if (this.status !== 'error' && tries++ < 100) setTimeout(poll, 100);
+    };
+    poll();
+  }
+
   /** Puts a command on the prompt without running it. */
   insert(command: string): void {
     const text = insertionText(command, this.term?.modes.bracketedPasteMode ?? false);
