@@ -3,6 +3,7 @@ import { questlogConfig } from './questlog';
 import { monitorConfig } from './monitor';
 import { healingConfig } from './healing';
 import { assistantConfig } from './assistant';
+import { fleetConfig } from './fleet';
 
 /**
  * The whole configuration. Every field has a default; an empty object is a valid config.
@@ -25,6 +26,7 @@ export const configSchema = z.object({
   monitor: monitorConfig.default(monitorConfig.parse({})),
   healing: healingConfig.default(healingConfig.parse({})),
   assistant: assistantConfig.default(assistantConfig.parse({})),
+  fleet: fleetConfig.default(fleetConfig.parse({})),
 });
 
 export type AppConfig = z.output<typeof configSchema>;

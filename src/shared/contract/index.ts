@@ -14,6 +14,7 @@ import { monitorChannels, monitorEvents } from './monitor';
 import { healingChannels, healingEvents } from './healing';
 import { assistantChannels, assistantEvents } from './assistant';
 import { terminalChannels, terminalEvents } from './terminal';
+import { fleetChannels, fleetEvents } from './fleet';
 
 export const channels = {
   ...systemChannels,
@@ -22,6 +23,7 @@ export const channels = {
   ...healingChannels,
   ...assistantChannels,
   ...terminalChannels,
+  ...fleetChannels,
 } satisfies Record<string, ChannelDef>;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...healingEvents,
   ...assistantEvents,
   ...terminalEvents,
+  ...fleetEvents,
 } satisfies Record<string, EventDef>;
 
 export type Channels = typeof channels;
