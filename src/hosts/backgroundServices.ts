@@ -2,6 +2,9 @@ import type { ServiceFactory } from '../services/core/module';
 import { createSystemModule } from '../services/system/module';
 import { createQuestlogModule } from '../services/questlog/module';
 import { createMonitorModule } from '../services/monitor/module';
+import { createFleetModule } from '../services/fleet/module';
+import { createHealingModule } from '../services/healing/module';
+import { createAssistantModule } from '../services/assistant/module';
 
 /**
  * The services the background host runs, in start order. The Quest Log comes first so that the
@@ -10,5 +13,8 @@ import { createMonitorModule } from '../services/monitor/module';
 export const backgroundServices: Array<[string, ServiceFactory]> = [
   ['questlog', createQuestlogModule],
   ['monitor', createMonitorModule],
+  ['healing', createHealingModule],
+  ['assistant', createAssistantModule],
   ['system', createSystemModule],
+  ['fleet', createFleetModule],
 ];
