@@ -9,7 +9,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type LoadedConfig } from '../services/config/loader';
-import { createLogger } from '../services/core/logger';
+import { composeServices } from '../hosts/runtime';
 import { Problem } from '../shared/problems';
 import type { CommandFilter, EventFilter, QuestCommand, QuestEvent } from '../shared/contract/questlog';
 import { acquireDaemonLock, LockHeld } from '../services/questlog/lock';
@@ -738,19 +738,13 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
     .description('run the Quest Log daemon alone in the foreground (ainl daemon runs it with the other services)')
     .action(async () => {
       const ctx = ctxOf({});
-      const log = createLogger('questlog');
-      const mod = await createQuestlogModule({
-        config: ctx.loaded.config,
-        configProblems: ctx.loaded.problems,
-        paths: ctx.loaded.paths,
-        emit: () => undefined,
-        log,
-        events: { record: () => undefined },
-      });
+      const composed = await composeServices('questlog', [['questlog', createQuestlogModule]], () => undefined, io.env);
+      const mod = composed.modules[0];
+      if (!mod) throw new Problem('unavailable', 'the Quest Log service failed to start (see the log above)');
       const status = mod.handlers['questlog:status'];
       const st = status ? await status({}, { transport: 'cli' }) : null;
       if (st && st.problems.some((p) => p.includes('already owns'))) {
-        await mod.dispose();
+        await composed.dispose();
         throw new Problem('unavailable', st.problems.find((p) => p.includes('already owns')) ?? 'another daemon is running');
       }
       io.stderr.write(`questlog daemon: ingesting ${ctx.paths.spoolDir} into ${ctx.paths.db} (pid ${process.pid})\n`);
@@ -758,7 +752,7 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
         process.once('SIGINT', r);
         process.once('SIGTERM', r);
       });
-      await mod.dispose();
+      await composed.dispose();
     });
 
   return program;

@@ -63,6 +63,8 @@ describe('journald follower in the Quest Log module', () => {
       emit,
       log: createLogger('test', { level: 'error' }),
       events: { record: () => undefined },
+      call: () => Promise.reject(new Error('no other services in this test')),
+      subscribe: () => () => undefined,
     })) as QuestlogModule;
     mod = m;
     return m;
@@ -147,6 +149,8 @@ exec sleep 60
       emit,
       log: createLogger('test2', { level: 'error' }),
       events: { record: () => undefined },
+      call: () => Promise.reject(new Error('no other services in this test')),
+      subscribe: () => () => undefined,
     })) as QuestlogModule;
     try {
       const s = (await second.handlers['questlog:status']?.({}, { transport: 'internal' })) as { problems: string[] };

@@ -24,14 +24,13 @@ import {
   type SearchResponse,
   type StatsRequest,
   type StatsResponse,
+  DEFAULT_COUNT_LIMIT,
 } from '../../shared/contract/questlog';
 import type { RecordedEvent } from '../core/module';
 import { programOf } from './program';
 import { createRedactor, type Redactor } from './redact';
 
 export const DB_FILE = 'questlog.db';
-/** Totals are counted up to this many matches (a GUI shows "10000+"). */
-export const COUNT_CAP = 10_000;
 
 export interface NewCommand {
   ts: number;
@@ -529,9 +528,14 @@ export class QuestlogStore {
             where.push(`c.command NOT LIKE ? ESCAPE '\\'`);
             params.push(`%${escapeLike(tok.slice(1))}%`);
           } else if ([...tok].length >= 3) {
-            // the trigram index answers LIKE '%tok%' directly
-            where.push(`f.command LIKE ? ESCAPE '\\'`);
-            params.push(`%${escapeLike(tok)}%`);
+            // the trigram index answers a two-argument LIKE '%tok%' (not one with ESCAPE);
+            // % and _ in the word make it broader, so the exact check follows
+            where.push('f.command LIKE ?');
+            params.push(`%${tok}%`);
+            if (/[%_]/.test(tok)) {
+              where.push(`c.command LIKE ? ESCAPE '\\'`);
+              params.push(`%${escapeLike(tok)}%`);
+            }
             indexed = true;
           } else {
             where.push(`c.command LIKE ? ESCAPE '\\'`);
@@ -545,10 +549,14 @@ export class QuestlogStore {
       } else if (mode === 'prefix') {
         if ([...q].length >= 3) {
           joins = 'JOIN commands_fts f ON f.rowid = c.id';
-          where.push(`f.command LIKE ? ESCAPE '\\'`);
+          where.push('f.command LIKE ?');
+          params.push(`${q}%`);
           order = 'f.rowid';
-        } else where.push(`c.command LIKE ? ESCAPE '\\'`);
-        params.push(`${escapeLike(q)}%`);
+        }
+        if ([...q].length < 3 || /[%_]/.test(q)) {
+          where.push(`c.command LIKE ? ESCAPE '\\'`);
+          params.push(`${escapeLike(q)}%`);
+        }
       } else if (mode === 'fuzzy') {
         const chars = [...q.replace(/\s+/g, '')];
         where.push(`c.command LIKE ? ESCAPE '\\'`);
@@ -651,13 +659,14 @@ export class QuestlogStore {
     } else if (rows.length < limit && (rows.length > 0 || offset === 0)) {
       total = offset + rows.length;
     } else {
+      const cap = Math.max(req.countLimit ?? DEFAULT_COUNT_LIMIT, offset + rows.length);
       const n = (
-        this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM commands c ${joins} ${w} LIMIT ${COUNT_CAP + 1})`).get(...params) as {
+        this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM commands c ${joins} ${w} LIMIT ?)`).get(...params, cap + 1) as {
           n: number;
         }
       ).n;
-      capped = n > COUNT_CAP;
-      total = capped ? COUNT_CAP : n;
+      capped = n > cap;
+      total = capped ? cap : n;
     }
     return { items: rows.map(toCommand), total, totalCapped: capped, tookMs: performance.now() - t0 };
   }
@@ -728,13 +737,12 @@ export class QuestlogStore {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const dir = req.order === 'oldest' ? 'ASC' : 'DESC';
     const rows = this.stmt(`SELECT e.* FROM events e ${w} ORDER BY e.id ${dir} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
-    const n = (
-      this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM events e ${w} LIMIT ${COUNT_CAP + 1})`).get(...params) as { n: number }
-    ).n;
+    const cap = Math.max(req.countLimit ?? DEFAULT_COUNT_LIMIT, offset + rows.length);
+    const n = (this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM events e ${w} LIMIT ?)`).get(...params, cap + 1) as { n: number }).n;
     return {
       items: rows.map(toEvent),
-      total: Math.min(n, COUNT_CAP),
-      totalCapped: n > COUNT_CAP,
+      total: Math.min(n, cap),
+      totalCapped: n > cap,
       tookMs: performance.now() - t0,
     };
   }
@@ -861,8 +869,8 @@ export class QuestlogStore {
     if ([...cmd.command].length >= 3) {
       agg = this.stmt(
         `SELECT count(*) AS runs, sum(c.exit > 0) AS failures, avg(CASE WHEN c.duration >= 0 THEN c.duration END) AS avg
-         FROM commands_fts f JOIN commands c ON c.id = f.rowid WHERE f.command LIKE ? ESCAPE '\\' AND c.command = ?`,
-      ).get(escapeLike(cmd.command), cmd.command) as typeof agg;
+         FROM commands_fts f JOIN commands c ON c.id = f.rowid WHERE f.command LIKE ? AND c.command = ?`,
+      ).get(cmd.command, cmd.command) as typeof agg;
     } else {
       agg = this.stmt(
         `SELECT count(*) AS runs, sum(exit > 0) AS failures, avg(CASE WHEN duration >= 0 THEN duration END) AS avg FROM commands WHERE command = ?`,

@@ -59,7 +59,13 @@ export const CommandFilter = z
   .strict();
 export type CommandFilter = z.input<typeof CommandFilter>;
 
+/** Totals are counted up to this many matches unless countLimit asks for more (a GUI shows "1000+"). */
+export const DEFAULT_COUNT_LIMIT = 1000;
+const countLimit = z.number().int().min(0).max(10_000_000).default(DEFAULT_COUNT_LIMIT);
+
 export const SearchRequest = CommandFilter.extend({
+  /** Count matches up to this many (0: no count beyond the page); counting is the slow part of a search. */
+  countLimit,
   limit: z.number().int().min(1).max(1000).default(50),
   offset: z.number().int().min(0).max(10_000_000).default(0),
   order: z.enum(['newest', 'oldest']).default('newest'),
@@ -92,6 +98,7 @@ export const EventFilter = z
 export type EventFilter = z.input<typeof EventFilter>;
 
 export const EventsRequest = EventFilter.extend({
+  countLimit,
   limit: z.number().int().min(1).max(1000).default(50),
   offset: z.number().int().min(0).max(10_000_000).default(0),
   order: z.enum(['newest', 'oldest']).default('newest'),
