@@ -90,7 +90,22 @@ describe('fleet metrics endpoint', () => {
     // every sample line became a parsed sample: nothing was skipped or merged
     expect(parsed).toBe(sampleLines(text).length);
     const names = new Set(families.map((f) => f.name));
+    // each family appears once (grouped), with its TYPE line
     expect(names.size).toBe(families.length);
+    expect(text.split('\n').filter((l) => l.startsWith('# TYPE ')).length).toBe(families.length);
+    // the parser is lenient about values, so check them: floats only, no timestamps
+    for (const f of families) {
+      expect(['COUNTER', 'GAUGE', 'UNTYPED'], f.name).toContain(f.type);
+      expect(f.help.length, f.name).toBeGreaterThan(0);
+      for (const m of f.metrics) {
+        expect(m.value, f.name).toMatch(/^(NaN|[+-]Inf|-?\d+(\.\d+)?(e[+-]?\d+)?)$/);
+        expect((m as { timestamp_ms?: string }).timestamp_ms, f.name).toBeUndefined();
+      }
+    }
+    // and the grammar of every sample line: name{label="escaped",…} value
+    for (const line of sampleLines(text)) {
+      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? \S+$/);
+    }
     for (const n of [
       'node_cpu_seconds_total',
       'node_memory_MemAvailable_bytes',
