@@ -93,6 +93,8 @@ describe.skipIf(why !== null)(`healing client against a real system bus${why ? `
       emit: (event, payload) => emitted.push({ event, payload }),
       log: createLogger('test', { level: 'error' }),
       events: { record: (e) => recorded.push(e) },
+      call: () => Promise.reject(new Problem('unavailable', 'no other services in this test')),
+      subscribe: () => () => undefined,
     });
     const handlers = mod.handlers;
     const helper = handlers['healing:helper'];
