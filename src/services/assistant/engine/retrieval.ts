@@ -19,8 +19,17 @@ export interface RetrievalOptions {
 
 export const DEFAULT_RETRIEVAL: RetrievalOptions = { k: 40, alpha: 4 };
 
+export interface ExtraCandidate {
+  utils: Utility[];
+  /** added to the expected score when ranking */
+  bonus: number;
+}
+
 export interface Ranked {
-  entry: KbEntry;
+  /** the knowledge-base example (null for an extra candidate) */
+  entry: KbEntry | null;
+  /** index into `extra`, or -1 */
+  extra: number;
   index: number;
   /** cosine similarity of the representative neighbour */
   similarity: number;
@@ -107,10 +116,15 @@ export class RetrievalIndex {
     return all.slice(0, k).map(([index, sim]) => ({ index, sim }));
   }
 
-  /** Ranks candidate commands by expected metric score against the weighted neighbours. */
-  rank(text: string, opts: RetrievalOptions = DEFAULT_RETRIEVAL, limit = 5): Ranked[] {
+  /**
+   * Ranks candidate commands by expected metric score against the weighted neighbours. `extra`
+   * candidates (intent rules) join the pool with their own utilities and a prior bonus.
+   */
+  rank(text: string, opts: RetrievalOptions = DEFAULT_RETRIEVAL, limit = 5, extra: ExtraCandidate[] = []): Ranked[] {
     const nb = this.neighbours(text, opts.k, opts.exclude);
-    if (nb.length === 0) return [];
+    if (nb.length === 0) {
+      return extra.slice(0, limit).map((e, i) => ({ entry: null, extra: i, index: -1, similarity: 0, expected: e.bonus, support: 0 }));
+    }
     const weights = nb.map((n) => Math.pow(Math.max(n.sim, 1e-6), opts.alpha));
     const total = weights.reduce((a, b) => a + b, 0) || 1;
     const refs = nb.map((n) => this.docs[n.index]?.utils ?? []);
@@ -120,23 +134,40 @@ export class RetrievalIndex {
       const sig = this.docs[n.index]?.entry.u ?? '';
       if (!seen.has(sig)) seen.set(sig, j);
     });
-    const cands = [...seen.values()].map((j) => {
-      const utils = refs[j] ?? [];
+    interface Cand {
+      j: number;
+      extra: number;
+      utils: Utility[];
+      expected: number;
+      support: number;
+      score: number;
+    }
+    const expectedOf = (utils: Utility[]): number => {
       let exp = 0;
-      let support = 0;
-      const sig = this.docs[nb[j]?.index ?? 0]?.entry.u;
       refs.forEach((r, m) => {
         exp += (weights[m] ?? 0) * pairScore(utils, r);
-        if (this.docs[nb[m]?.index ?? 0]?.entry.u === sig) support += weights[m] ?? 0;
       });
-      return { j, utils, expected: exp / total, support: support / total };
+      return exp / total;
+    };
+    const cands: Cand[] = [...seen.entries()].map(([sig, j]) => {
+      const utils = refs[j] ?? [];
+      let support = 0;
+      nb.forEach((n, m) => {
+        if (this.docs[n.index]?.entry.u === sig) support += weights[m] ?? 0;
+      });
+      const expected = expectedOf(utils);
+      return { j, extra: -1, utils, expected, support: support / total, score: expected };
     });
-    cands.sort((a, b) => b.expected - a.expected);
+    extra.forEach((e, i) => {
+      const expected = expectedOf(e.utils);
+      cands.push({ j: -1, extra: i, utils: e.utils, expected, support: 0, score: expected + e.bonus });
+    });
+    cands.sort((a, b) => b.score - a.score);
     // greedy top-N for the best expected invocation score (max of positives, else mean),
     // on a precomputed candidate × neighbour score matrix
-    const pool = cands.slice(0, 25);
+    const pool = cands.slice(0, 20);
     const matrix = pool.map((c) => refs.map((r) => pairScore(c.utils, r)));
-    const chosen: typeof cands = [];
+    const chosen: Cand[] = [];
     const chosenRows: number[][] = [];
     const used = new Set<number>();
     while (chosen.length < limit && used.size < pool.length) {
@@ -156,6 +187,7 @@ export class RetrievalIndex {
           }
           v += (weights[m] ?? 0) * (max > 0 ? max : sum / rows.length);
         }
+        v += (pool[ci]?.score ?? 0) - (pool[ci]?.expected ?? 0);
         if (v > bestV) {
           bestV = v;
           bestI = ci;
@@ -178,8 +210,9 @@ export class RetrievalIndex {
       chosen.unshift(first);
     }
     return chosen.map((c) => {
+      if (c.extra >= 0) return { entry: null, extra: c.extra, index: -1, similarity: nb[0]?.sim ?? 0, expected: c.expected, support: 0 };
       const n = nb[c.j] ?? { index: 0, sim: 0 };
-      return { entry: this.docs[n.index]?.entry ?? { nl: '', cmd: '', u: '' }, index: n.index, similarity: n.sim, expected: c.expected, support: c.support };
+      return { entry: this.docs[n.index]?.entry ?? null, extra: -1, index: n.index, similarity: n.sim, expected: c.expected, support: c.support };
     });
   }
 }

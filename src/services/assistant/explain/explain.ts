@@ -23,19 +23,22 @@ export interface Explanation extends SafetyVerdict {
 
 const whatisCache = new Map<string, string | null>();
 
-/** The man page one-liner (`whatis`), if man-db is installed; cached, 500 ms limit. */
-export function whatis(name: string): string | null {
-  if (!/^[\w.+-]{1,64}$/.test(name)) return null;
-  if (whatisCache.has(name)) return whatisCache.get(name) ?? null;
-  let out: string | null = null;
+function runWhatis(name: string): string | null {
   try {
     const text = execFileSync('whatis', [name], { encoding: 'utf8', timeout: 500, stdio: ['ignore', 'pipe', 'ignore'] });
     const line = text.split('\n').find((l) => l.startsWith(name));
     const m = line ? /\s-\s(.+)$/.exec(line) : null;
-    out = m?.[1]?.trim() ?? null;
+    return m?.[1]?.trim() ?? null;
   } catch {
-    out = null;
+    return null;
   }
+}
+
+/** The man page one-liner (`whatis`), if man-db is installed; cached, 500 ms limit. */
+export function whatis(name: string): string | null {
+  if (!/^[\w.+-]{1,64}$/.test(name)) return null;
+  if (whatisCache.has(name)) return whatisCache.get(name) ?? null;
+  const out = runWhatis(name);
   whatisCache.set(name, out);
   return out;
 }

@@ -1,0 +1,76 @@
+/**
+ * `npm run --silent eval -- nl2bash --data FILE.jsonl [--json] [--limit N]`
+ *
+ * Runs the offline engine on lines {"nl", "cmd"} and prints
+ * {"count","nlc2cmd_top1","nlc2cmd_top5","exact_top1","p95_ms"} (NLC2CMD-style metric; see
+ * src/services/assistant/metric/nlc2cmd.ts). Default data: /work/shared/data/nl2bash/dev.jsonl
+ * or $NL2BASH_DEV. Progress goes to stderr.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { initBashParser } from '../../src/services/assistant/bash/parser';
+import { OfflineEngine } from '../../src/services/assistant/engine/engine';
+import { exactMatch, invocationScore, utilitiesOf } from '../../src/services/assistant/metric/nlc2cmd';
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i >= 0) return argv[i + 1];
+  const eq = argv.find((a) => a.startsWith(`${name}=`));
+  return eq?.slice(name.length + 1);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stderr.write('usage: npm run --silent eval -- nl2bash --data FILE.jsonl [--json] [--limit N]\n');
+    return;
+  }
+  const json = argv.includes('--json');
+  const data = arg(argv, '--data') ?? process.env.NL2BASH_DEV ?? '/work/shared/data/nl2bash/dev.jsonl';
+  if (!existsSync(data)) {
+    process.stderr.write(`nl2bash: data file not found: ${data}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const limit = Number(arg(argv, '--limit') ?? Infinity);
+  const rows: Array<{ nl: string; cmd: string }> = [];
+  for (const [i, line] of readFileSync(data, 'utf8').split('\n').entries()) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as { nl?: unknown; cmd?: unknown };
+      if (typeof r.nl === 'string' && typeof r.cmd === 'string') rows.push({ nl: r.nl, cmd: r.cmd });
+      else process.stderr.write(`nl2bash: line ${i + 1}: needs string fields nl and cmd, skipped\n`);
+    } catch {
+      process.stderr.write(`nl2bash: line ${i + 1}: not JSON, skipped\n`);
+    }
+    if (rows.length >= limit) break;
+  }
+  await initBashParser();
+  const t0 = performance.now();
+  const engine = OfflineEngine.load();
+  process.stderr.write(`nl2bash: engine loaded in ${(performance.now() - t0).toFixed(0)} ms; ${rows.length} queries\n`);
+  let top1 = 0;
+  let top5 = 0;
+  let exact = 0;
+  const lat: number[] = [];
+  rows.forEach((r, i) => {
+    const s = performance.now();
+    const cands = engine.translate(r.nl, { limit: 5 });
+    lat.push(performance.now() - s);
+    const ref = utilitiesOf(r.cmd);
+    const preds = cands.map((c) => utilitiesOf(c.command));
+    top1 += invocationScore(preds.slice(0, 1), ref);
+    top5 += invocationScore(preds, ref);
+    if (cands[0] && exactMatch(cands[0].command, r.cmd)) exact++;
+    if (!json && (i + 1) % 100 === 0) process.stderr.write(`  ${i + 1}/${rows.length}\n`);
+  });
+  lat.sort((a, b) => a - b);
+  const n = rows.length || 1;
+  const result = {
+    count: rows.length,
+    nlc2cmd_top1: Number((top1 / n).toFixed(4)),
+    nlc2cmd_top5: Number((top5 / n).toFixed(4)),
+    exact_top1: Number((exact / n).toFixed(4)),
+    p95_ms: Number((lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))] ?? 0).toFixed(2)),
+  };
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stderr.write(`${JSON.stringify(result, null, 2)}\n`);
+}
