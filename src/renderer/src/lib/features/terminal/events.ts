@@ -8,6 +8,8 @@ import { api } from '../../api';
 export interface SessionListener {
   data(data: string, seq: number): void;
   exit(exitCode: number, signal: number | null): void;
+  /** the pty host went away with the session */
+  lost(reason: string): void;
 }
 
 const listeners = new Map<string, SessionListener>();
@@ -28,9 +30,18 @@ function ensureSubscribed(): void {
     if (l) return l.exit(p.exitCode, p.signal);
     holdEarly(p.id).exit = [p.exitCode, p.signal];
   });
+  // the pty host died or was stopped: its sessions are gone, so every tab learns it now
+  const offHost = api.on('app:hostState', (h) => {
+    if (h.name !== 'pty' || h.state === 'running' || h.state === 'starting') return;
+    for (const [id, l] of [...listeners]) {
+      listeners.delete(id);
+      l.lost(h.lastError ?? h.state);
+    }
+  });
   unsubscribe = () => {
     offData();
     offExit();
+    offHost();
   };
 }
 

@@ -161,6 +161,7 @@ export class TerminalTab {
       this.stopListening = listenSession(r.id, {
         data: (data, seq) => this.onOutput(data, seq),
         exit: (code) => this.onExit(code),
+        lost: (reason) => this.onLost(reason),
       });
     } catch (err) {
       this.status = 'error';
@@ -195,6 +196,14 @@ export class TerminalTab {
     this.status = 'exited';
     this.exitCode = code;
     this.term?.write(`\r\n\x1b[2m[process exited with code ${code} — press Enter to start a new shell]\x1b[0m\r\n`);
+  }
+
+  private onLost(reason: string): void {
+    this.stopListening = null;
+    this.sessionId = null;
+    this.status = 'exited';
+    this.exitCode = -1;
+    this.term?.write(`\r\n\x1b[33m[the terminal host stopped (${reason}) — press Enter to start a new shell]\x1b[0m\r\n`);
   }
 
   private onKey(e: KeyboardEvent): boolean {
