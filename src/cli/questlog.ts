@@ -16,7 +16,7 @@ import { acquireDaemonLock, LockHeld } from '../services/questlog/lock';
 import { createRedactor } from '../services/questlog/redact';
 import { ingestSpools, type IngestResult } from '../services/questlog/spool';
 import { QuestlogStore } from '../services/questlog/store';
-import { importHistory, type HistoryFormat } from '../services/questlog/importer';
+import { defaultHistoryFile, importHistory, type HistoryFormat } from '../services/questlog/importer';
 import { createQuestlogModule, isIncognito, questlogPaths, setIncognito, type QuestlogPaths } from '../services/questlog/module';
 
 export interface CliIO {
@@ -560,7 +560,7 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
         let started = false;
         const r = importHistory(store, {
           format: shell === 'auto' ? undefined : shell,
-          file: o.file,
+          file: o.file ?? (shell === 'auto' ? undefined : defaultHistoryFile(shell, io.env)),
           user: safeUser(),
           host: hostname(),
           onProgress: (done, total) => {

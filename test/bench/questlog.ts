@@ -50,6 +50,7 @@ export class PtyShell {
       LANG: 'C.UTF-8',
       USER: process.env.USER ?? 'root',
       QL_QUIET: '1',
+      HISTFILE: join(rcDir, 'history'),
     };
     let args: string[];
     if (opts.shell === 'bash') {
