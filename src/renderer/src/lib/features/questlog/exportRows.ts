@@ -1,0 +1,32 @@
+import type { QuestCommand } from '@shared/contract/questlog';
+
+const COLUMNS: Array<keyof QuestCommand> = ['id', 'ts', 'duration', 'exit', 'command', 'cwd', 'user', 'host', 'tty', 'session', 'shell', 'redacted'];
+
+/** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; formula starters are neutralised. */
+function csvField(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: QuestCommand[]): string {
+  const lines = [COLUMNS.join(',')];
+  for (const r of rows) lines.push(COLUMNS.map((c) => csvField(r[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function toJsonLines(rows: QuestCommand[]): string {
+  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+}
+
+/** Offers text as a file download. */
+export function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
