@@ -209,6 +209,15 @@ describe('terminal sessions with real shells', () => {
     expect(badChars).toBe(0);
   }, 90_000);
 
+  it('ends a session whose output nobody acknowledges (its window is gone)', async () => {
+    const { svc, cap, d } = makeService({ orphanAfterMs: 300 });
+    const { id } = (await call(d, 'terminal:create', { cols: 80, rows: 24 })) as { id: string };
+    await call(d, 'terminal:write', { id, data: 'yes\r' }); // floods until paused, then waits forever
+    await waitFor(() => svc.list().find((s) => s.id === id)?.paused === true, 'the pause');
+    await waitFor(() => cap.exits.has(id), 'the orphan to be ended', 15_000);
+    expect(svc.list().some((s) => s.id === id)).toBe(false);
+  });
+
   it('keeps multi-byte UTF-8 characters whole across chunks', async () => {
     const { cap, d } = makeService({ batch: { maxBytes: 1001, intervalMs: 5 } });
     const unit = 'aé€😀中\n'; // 1, 2, 3, 4, 3-byte characters

@@ -24,6 +24,11 @@ export interface TerminalServiceOptions {
   lowWatermark?: number;
   maxSessions?: number;
   batch?: BatcherOptions;
+  /**
+   * A session whose output has waited for an ack this long has no screen left (its window was
+   * closed without terminal:close): it is ended. Default 10 minutes.
+   */
+  orphanAfterMs?: number;
 }
 
 /** All terminal sessions of one pty host, and the handlers of the `terminal:*` channels. */
@@ -34,9 +39,24 @@ export class TerminalService {
   private readonly env: NodeJS.ProcessEnv;
   private disposed = false;
 
+  private readonly reaper: NodeJS.Timeout;
+
   constructor(private readonly o: TerminalServiceOptions) {
     this.env = o.env ?? process.env;
     this.hookDir = o.hookDir !== undefined ? o.hookDir : findHookDir(this.env);
+    const orphanMs = o.orphanAfterMs ?? 10 * 60_000;
+    this.reaper = setInterval(() => this.reapOrphans(orphanMs), Math.min(60_000, Math.max(50, orphanMs / 4)));
+    this.reaper.unref?.();
+  }
+
+  private reapOrphans(orphanMs: number): void {
+    const now = Date.now();
+    for (const s of this.sessions.values()) {
+      if (s.paused && s.pausedSince && now - s.pausedSince > orphanMs) {
+        this.o.log?.warn(`terminal ${s.id}: no acknowledgement for ${Math.round((now - s.pausedSince) / 1000)} s; ending it`);
+        s.kill();
+      }
+    }
   }
 
   get questlogHookDir(): string | null {
@@ -142,6 +162,7 @@ export class TerminalService {
   /** Ends every session: SIGHUP, then SIGKILL for those still there after `graceMs`. */
   async dispose(graceMs = 1_000): Promise<void> {
     this.disposed = true;
+    clearInterval(this.reaper);
     const all = [...this.sessions.values()];
     if (all.length === 0) return;
     for (const s of all) s.kill(graceMs);

@@ -38,6 +38,8 @@ export class TerminalSession {
   rows: number;
   /** how often flow control paused this session (for tests and the bench) */
   pauseCount = 0;
+  /** when the current pause began (0 while flowing) */
+  pausedSince = 0;
 
   constructor(
     readonly info: SessionInfoBase,
@@ -104,6 +106,7 @@ export class TerminalSession {
     this.unacked = Math.max(0, this.unacked - chars);
     if (this.isPaused && this.unacked < this.flow.lowWatermark) {
       this.isPaused = false;
+      this.pausedSince = 0;
       this.pty.resume();
     }
   }
@@ -140,6 +143,7 @@ export class TerminalSession {
     this.unacked += data.length;
     if (!this.isPaused && this.unacked > this.flow.highWatermark && !this.exited) {
       this.isPaused = true;
+      this.pausedSince = Date.now();
       this.pauseCount++;
       this.pty.pause();
     }
