@@ -419,7 +419,7 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
   }
   if (INTERPRETERS.has(name)) {
     const ops = operands(args);
-    const codeFlag = args.findIndex((a) => a === '-c' || a === '-e' || a === '-E' || a === '-r');
+    const codeFlag = args.findIndex((a) => /^-[a-zA-Z]*[ceEr]$/.test(a) && !a.startsWith('--'));
     if (codeFlag >= 0 && !isShell(name)) {
       const code = args[codeFlag + 1] ?? '';
       if (/rmtree|os\.remove|os\.unlink|unlink\(|rmdir|os\.system|subprocess|system\(|exec\(|shutil\.move|child_process|`|File\.delete|fs\.rm/.test(code)) v.add('dangerous', `${name} code that deletes files or runs commands`);
