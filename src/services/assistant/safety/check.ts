@@ -89,7 +89,7 @@ const READ_ONLY = new Set([
   'cryptsetup', 'lvremove', 'vgremove', 'pvremove', 'lvcreate', 'history', 'convert', 'ffmpeg', 'gcc', 'cc', 'g++',
   'javac', 'java', 'go', 'cargo', 'rustc', 'tsc', 'npx', 'yarn', 'pnpm', 'mysql', 'psql', 'sqlite3', 'mongo',
   'redis-cli', 'chsh', 'hostnamectl', 'update-alternatives', 'ldconfig', 'depmod', 'wall', 'write', 'logger',
-  'notify-send', 'xclip', 'xsel', 'wl-copy', 'pbcopy', 'gpg', 'openssl', 'ssh-keygen', 'ssh-copy-id', 'sshpass',
+  'notify-send', 'xclip', 'xsel', 'wl-copy', 'pbcopy', 'gpg', 'openssl', 'ssh-copy-id', 'sshpass',
   'killall5', 'unlink', 'install', 'sync', 'echo',
 ]);
 
@@ -178,6 +178,7 @@ function checkRedirect(r: Redirect, ctx: Ctx): void {
   else if (cls === 'secret') ctx.v.add('dangerous', `overwrites a credentials file (${r.target})`);
   else if (r.target.startsWith('/dev/')) ctx.v.add('dangerous', `writes to the device ${r.target}`);
   else if (r.op.includes('>>')) ctx.v.add('caution', `appends to ${r.target || 'a file'}`);
+  else if (/^(~|\$HOME|\$\{HOME\})\/\.(bashrc|bash_profile|profile|zshrc|zprofile|config|local)\b/.test(r.target)) ctx.v.add('dangerous', `overwrites ${r.target} (your shell or user configuration)`);
   else ctx.v.add('caution', `overwrites ${r.target || 'a file'} (redirection)`);
 }
 
@@ -371,7 +372,7 @@ function checkKill(name: string, args: string[], ctx: Ctx): void {
 
 function checkDb(name: string, args: string[], ctx: Ctx): void {
   const text = args.join(' ');
-  if (/\b(drop\s+(database|table|schema)|truncate\s+table|delete\s+from\s+\w+\s*(;|$)|dropdb)\b/i.test(text)) ctx.v.add('dangerous', `${name}: drops or empties database data`);
+  if (/\b(drop\s+(database|table|schema)|truncate\s+table|delete\s+from\s+\w+\s*(;|$)|dropdb|flushall|flushdb|dropDatabase)\b/i.test(text)) ctx.v.add('dangerous', `${name}: drops or empties database data`);
   else ctx.v.add('caution', `${name}: database client (may change data)`);
 }
 
@@ -422,7 +423,7 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
     const codeFlag = args.findIndex((a) => /^-[a-zA-Z]*[ceEr]$/.test(a) && !a.startsWith('--'));
     if (codeFlag >= 0 && !isShell(name)) {
       const code = args[codeFlag + 1] ?? '';
-      if (/rmtree|os\.remove|os\.unlink|unlink\(|rmdir|os\.system|subprocess|system\(|exec\(|shutil\.move|child_process|`|File\.delete|fs\.rm/.test(code)) v.add('dangerous', `${name} code that deletes files or runs commands`);
+      if (/rmtree|os\.remove|os\.unlink|\bunlink\b|rmdir|os\.system|subprocess|system\(|exec\(|shutil\.move|child_process|`|File\.delete|fs\.rm/.test(code)) v.add('dangerous', `${name} code that deletes files or runs commands`);
       else if (/open\(.+['"][wa]|writeFile|File\.write/.test(code)) v.add('caution', `${name} code that writes files`);
       else v.add('caution', `${name} runs inline code`);
       return;
@@ -515,7 +516,6 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
     }
     case 'cp':
     case 'install':
-    case 'ln':
     case 'rsync': {
       const ops = operands(args);
       const dest = ops[ops.length - 1] ?? '';
@@ -583,15 +583,27 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
     case 'killall5':
       checkKill(name, args, ctx);
       return;
+    case 'ssh-keygen':
+      if (args.includes('-f') && args.some((a) => classifyPath(a, ctx.home) === 'secret') && !args.includes('-l') && !args.includes('-y')) v.add('dangerous', 'ssh-keygen -f: may overwrite an existing SSH key');
+      else if (!args.some((a) => a === '-l' || a === '-y' || a === '-F' || a === '-L')) v.add('caution', 'ssh-keygen: creates key files');
+      return;
+    case 'ln':
+      if (args.some((a) => /^-[a-zA-Z]*f/.test(a)) && operands(args).some((t, i, all) => i === all.length - 1 && (classifyPath(t, ctx.home) === 'system' || /^(~|\$HOME)\/\./.test(t)))) {
+        v.add('dangerous', 'ln -f: replaces an existing system or configuration file with a link');
+        return;
+      }
+      v.add('caution', 'ln: creates links (may overwrite)');
+      return;
     case 'crontab':
       if (args.includes('-r')) v.add('dangerous', 'crontab -r: deletes all your scheduled jobs');
       else if (!args.includes('-l')) v.add('caution', 'crontab: changes scheduled jobs');
       return;
     case 'docker':
     case 'podman':
-    case 'kubectl': {
+    case 'kubectl':
+    case 'helm': {
       const text = args.join(' ');
-      if (/\b(rm|rmi|prune|delete|kill|down)\b/.test(text) && /(-f|--force|-a|--all|--volumes|prune|delete)\b/.test(text)) v.add('dangerous', `${name}: deletes containers, images, volumes or resources`);
+      if (/\b(rm|rmi|prune|delete|uninstall|down|kill)\b/.test(text)) v.add('dangerous', `${name}: deletes containers, images, volumes or resources`);
       else if (/\b(run|exec)\b.*(--privileged|-v\s*\/:|--volume[= ]\/:|--pid[= ]host)/.test(text)) v.add('dangerous', `${name}: privileged container with host access`);
       else if (!/^(ps|images|logs|inspect|version|info|stats|top|get|describe|ls|history|search|events|port|diff)\b/.test(operands(args)[0] ?? '')) v.add('caution', `${name} ${operands(args)[0] ?? ''}: changes containers or cluster state`);
       return;
@@ -600,6 +612,7 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
     case 'psql':
     case 'sqlite3':
     case 'mongo':
+    case 'mongosh':
     case 'redis-cli':
       checkDb(name, args, ctx);
       return;
@@ -666,12 +679,25 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
       break;
   }
   if (PURE_READERS.has(name)) return;
+  const sub = operands(args).slice(0, 3).join(' ').toLowerCase();
+  if (/\b(delete|destroy|purge|wipe|drop|flushall)\b/.test(sub) || args.some((a) => /^--(delete|destroy|purge|wipe)(-|$)/.test(a) || /^--delete-secret/.test(a))) {
+    v.add('dangerous', `${name} ${sub || args.join(' ')}`.slice(0, 80) + ': deletes data');
+    return;
+  }
   if (READ_ONLY.has(name)) {
     v.add('caution', `${name}: may change files`);
     return;
   }
   if (/^(mk|make|touch|tar|zip|unzip|gzip|gunzip|bzip2|bunzip2|xz|unxz|7z|split|patch|rename|convert|ffmpeg|gcc|cc|g\+\+|go|cargo|npx|yarn|pnpm|make)$/.test(name) || name === 'mkdir' || name === 'touch') {
     v.add('caution', `${name}: creates or changes files`);
+    return;
+  }
+  if (/^(aws|gcloud|az|gsutil|s3cmd|terraform|tofu|pulumi|heroku|doctl|flyctl|vercel|firebase|supabase)$/.test(name) || name.endsWith('-cli')) {
+    if (/\b(rm|rb|delete|destroy|remove|purge|drop|flushall|flushdb|terminate|wipe|reset)\b/.test(sub) || args.includes('--recursive') && /\brm\b/.test(sub)) {
+      v.add('dangerous', `${name} ${sub}: deletes cloud or database resources`);
+      return;
+    }
+    v.add('caution', `${name}: changes remote resources (not inspected in detail)`);
     return;
   }
   if (raw.startsWith('./') || raw.startsWith('/') || raw.includes('/')) v.add('caution', `runs ${raw} (a program or script the checker does not know)`);

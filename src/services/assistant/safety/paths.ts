@@ -33,7 +33,8 @@ const SECRET = [
 function normalise(p: string): { path: string; glob: boolean } {
   let s = p.trim();
   let glob = false;
-  if (/\/\*+$/.test(s) || s === '*') {
+  if (s === '*' || s === './*') return { path: '.', glob: true };
+  if (/\/\*+$/.test(s)) {
     glob = true;
     s = s.replace(/\/?\*+$/, '') || '/';
     if (s === '') s = '/';
