@@ -1,0 +1,77 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBashParser } from '../bash/parser';
+import { OfflineEngine } from './engine';
+import { applyRules } from './rules';
+import { extractSlots, fillArguments } from './slots';
+import { tokenize } from './text';
+
+let engine: OfflineEngine;
+beforeAll(async () => {
+  await initBashParser();
+  engine = OfflineEngine.load();
+});
+
+describe('slots and argument filling', () => {
+  it('extracts quoted strings, paths, extensions, sizes and ages', () => {
+    const s = extractSlots('find "*.log" files over 2 GB in /var/log older than 7 days');
+    expect(s).toEqual(
+      expect.arrayContaining([
+        { kind: 'ext', value: 'log' },
+        { kind: 'size', value: '2GB', norm: '2G' },
+        { kind: 'path', value: '/var/log' },
+        { kind: 'days', value: '7', norm: '7' },
+      ]),
+    );
+  });
+
+  it('moves the request values into a retrieved template', () => {
+    const r = fillArguments('grep -r "foo" /etc', 'search for "foo" in /etc', 'search for "needle" in /srv/app');
+    expect(r.command).toBe('grep -r "needle" /srv/app');
+    expect(fillArguments('find . -size +2G', 'files over 2GB', 'files larger than 500 MB').command).toBe('find . -size +500M');
+    expect(fillArguments("find . -name '*.txt' -mtime +3", 'x', 'python files older than 10 days').command).toBe("find . -name '*.py' -mtime +10");
+  });
+
+  it('tokenises with placeholders and stems', () => {
+    const t = tokenize('Find all "*.txt" files in /tmp');
+    expect(t).toEqual(expect.arrayContaining(['find', 'ext_txt', 'file', 'PATH']));
+    expect(t).not.toContain('in');
+    expect(t).not.toContain('/tmp');
+  });
+});
+
+describe('intent rules', () => {
+  it('answers everyday requests with filled arguments', () => {
+    expect(applyRules('find files over 1 GB in my home')[0]?.command).toBe('find ~ -type f -size +1G');
+    expect(applyRules('delete log files older than 30 days in /var/log')[0]?.command).toBe("find /var/log -type f -name '*.log' -mtime +30 -delete");
+    expect(applyRules('what is listening on port 8080')[0]?.command).toBe("ss -ltnp 'sport = :8080'");
+    expect(applyRules('install ripgrep', { packageManager: 'dnf' })[0]?.command).toBe('sudo dnf install ripgrep');
+    expect(applyRules('replace "foo" with "bar" in config.txt')[0]?.command).toBe("sed -i 's/foo/bar/g' config.txt");
+  });
+
+  it('returns nothing for unrelated text', () => {
+    expect(applyRules('the quick brown fox')).toEqual([]);
+  });
+});
+
+describe('offline engine', () => {
+  it('returns up to 5 ranked, explained candidates', () => {
+    const c = engine.translate('count the lines of all python files in this directory');
+    expect(c.length).toBeGreaterThan(0);
+    expect(c.length).toBeLessThanOrEqual(5);
+    for (const x of c) {
+      expect(x.command.length).toBeGreaterThan(0);
+      expect(x.confidence).toBeGreaterThanOrEqual(0);
+      expect(x.confidence).toBeLessThanOrEqual(1);
+      expect(x.explanation.length).toBeGreaterThan(0);
+    }
+    expect(c.map((x) => x.command).join('\n')).toMatch(/wc/);
+  });
+
+  it('prefers a matching intent rule for a plain request', () => {
+    expect(engine.translate('find files over 1 GB in my home')[0]?.command).toBe('find ~ -type f -size +1G');
+  });
+
+  it('answers nothing rather than garbage for text it cannot match', () => {
+    expect(engine.translate('zzqx vvbn')).toEqual([]);
+  });
+});
