@@ -7,6 +7,10 @@ export interface FeedResult {
   request: string | null;
   /** input after the held-back Enter (forwarded once the request is decided) */
   rest: string;
+  /** lines submitted with Enter in this input (null: the line was not known) */
+  submitted: Array<string | null>;
+  /** the line was thrown away (Ctrl+C, Ctrl+U) */
+  cancelled: boolean;
 }
 
 const PASTE_START = '\x1b[200~';
@@ -32,8 +36,16 @@ export class LineTracker {
     this.known = true;
   }
 
+  /** Text the app put on the prompt itself (an inserted command). */
+  appendInserted(text: string): void {
+    if (text.includes('\n') || text.includes('\x1b')) this.known = false;
+    else this.line += text;
+  }
+
   /** Feeds keyboard data; holds back an Enter that ends a natural-language line. */
   feed(data: string, intercept: boolean): FeedResult {
+    const submitted: Array<string | null> = [];
+    let cancelled = false;
     let i = 0;
     while (i < data.length) {
       if (data.startsWith(PASTE_START, i)) {
@@ -48,12 +60,14 @@ export class LineTracker {
       const code = ch.charCodeAt(0);
       if (ch === '\r' || ch === '\n') {
         const request = intercept && this.known ? naturalLanguageRequest(this.line) : null;
+        if (!request) submitted.push(this.known ? this.line : null);
         this.reset();
-        if (request) return { send: data.slice(0, i), request, rest: data.slice(i + 1) };
+        if (request) return { send: data.slice(0, i), request, rest: data.slice(i + 1), submitted, cancelled };
       } else if (code === 0x7f || code === 0x08) {
         this.line = this.line.slice(0, -1);
       } else if (code === 0x03 || code === 0x15) {
         this.reset(); // Ctrl+C, Ctrl+U: the line is empty again
+        cancelled = true;
       } else if (code === 0x17) {
         this.line = this.line.replace(/\S+\s*$/, ''); // Ctrl+W
       } else if (code === 0x1b) {
@@ -69,7 +83,7 @@ export class LineTracker {
       }
       i++;
     }
-    return { send: data, request: null, rest: '' };
+    return { send: data, request: null, rest: '', submitted, cancelled };
   }
 }
 

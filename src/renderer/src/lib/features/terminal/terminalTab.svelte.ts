@@ -10,6 +10,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { TERMINAL_LIMITS } from '@shared/contract/terminal';
 import { api, ApiError } from '../../api';
+import { feedback } from './assistantClient';
 import { listenSession, prepareTerminalEvents } from './events';
 import { insertionText, LineTracker } from './lineTracker';
 import { onThemeChange, terminalTheme } from './xtermTheme';
@@ -63,6 +64,8 @@ export class TerminalTab {
   private deciding = false;
   private queued: string[] = [];
   private shellTitle = false;
+  /** an inserted suggestion waiting to be run, edited or dropped (reported to the assistant) */
+  private inserted: { suggestionId: string; command: string } | null = null;
 
   constructor(
     private readonly host: TabHost,
@@ -244,6 +247,7 @@ export class TerminalTab {
     }
     const canIntercept = this.term?.buffer.active.type === 'normal';
     const r = this.tracker.feed(data, canIntercept);
+    if (this.inserted) this.reportInserted(r.submitted, r.cancelled || r.request !== null);
     if (r.send) this.send(r.send);
     if (r.request !== null) void this.decide(r.request, r.rest);
   }
@@ -293,11 +297,31 @@ export class TerminalTab {
     poll();
   }
 
-  /** Puts a command on the prompt without running it. */
-  insert(command: string): void {
+  /** Puts a command on the prompt without running it; with a suggestion id, reports what the user then does. */
+  insert(command: string, suggestionId?: string): void {
+    if (this.inserted) this.reportInserted([], true);
     const text = insertionText(command, this.term?.modes.bracketedPasteMode ?? false);
     this.send(text);
+    this.tracker.appendInserted(text);
+    if (suggestionId) this.inserted = { suggestionId, command: text };
     this.focus();
+  }
+
+  /** Run as inserted → accepted; run after changes → edited; thrown away → rejected. */
+  private reportInserted(submitted: Array<string | null>, dropped: boolean): void {
+    const ins = this.inserted;
+    if (!ins) return;
+    if (submitted.length > 0) {
+      const line = submitted[0];
+      this.inserted = null;
+      if (line === null || line === undefined) feedback(ins.suggestionId, 'edited');
+      else if (line.trim() === ins.command.trim()) feedback(ins.suggestionId, 'accepted', line.trim());
+      else if (line.trim() === '') feedback(ins.suggestionId, 'rejected');
+      else feedback(ins.suggestionId, 'edited', line.trim());
+    } else if (dropped) {
+      this.inserted = null;
+      feedback(ins.suggestionId, 'rejected');
+    }
   }
 
   private resizeSession(cols: number, rows: number): void {
