@@ -368,11 +368,12 @@ function measureEventBytes(n: number): number {
 
 // ------------------------------------------------------------------ crash test
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(ROOT, 'src', 'cli', 'questlog.ts');
 
 export function startDaemon(home: string, dataHome: string): ChildProcess {
-  return spawn(TSX, [CLI, 'daemon'], {
+  // node itself (not the tsx wrapper), so that SIGKILL hits the daemon and not a parent of it
+  return spawn(process.execPath, ['--import', 'tsx', CLI, 'daemon'], {
+    cwd: ROOT,
     env: { ...process.env, HOME: home, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(home, 'cfg'), AINL_QUESTLOG__JOURNALD: 'false', AINL_QUESTLOG__INGEST_INTERVAL_MS: '100', AINL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -388,22 +389,55 @@ export interface CrashResult {
   seconds: number;
 }
 
+function daemonReady(d: ChildProcess, timeoutMs = 30_000): Promise<boolean> {
+  return new Promise((resolveReady) => {
+    let buf = '';
+    const done = (v: boolean): void => {
+      clearTimeout(t);
+      d.stderr?.off('data', onData);
+      resolveReady(v);
+    };
+    const onData = (chunk: Buffer): void => {
+      buf += chunk.toString();
+      if (buf.includes('questlog daemon: ingesting')) done(true);
+    };
+    const t = setTimeout(() => done(false), timeoutMs);
+    d.stderr?.on('data', onData);
+    d.once('exit', () => done(false));
+  });
+}
+
+export interface CrashOptions {
+  /** mean pause between a ready daemon and its SIGKILL */
+  killEveryMs?: number;
+  /** typing waits so that at least one kill happens per this many chunks (per shell) */
+  chunksPerKill?: number;
+  chunk?: number;
+  progress?: (msg: string) => void;
+}
+
 /** Real bash and zsh run `: ql-<shell>-<i>` commands while the daemon is SIGKILLed and restarted. */
-export async function crashTest(total: number, killEveryMs = 1500, progress: (msg: string) => void = () => undefined): Promise<CrashResult> {
+export async function crashTest(total: number, opts: CrashOptions = {}): Promise<CrashResult> {
+  const killEveryMs = opts.killEveryMs ?? 1500;
+  const CHUNK = opts.chunk ?? 200;
+  const progress = opts.progress ?? (() => undefined);
   const home = mkdtempSync(join(tmpdir(), 'ql-crash-'));
   const dataHome = join(home, 'data');
   const t0 = performance.now();
   let daemon = startDaemon(home, dataHome);
+  let ready = daemonReady(daemon);
   let kills = 0;
   let stop = false;
   const killer = (async () => {
     while (!stop) {
+      await ready;
       await new Promise((r) => setTimeout(r, killEveryMs * (0.5 + Math.random())));
       if (stop) break;
       daemon.kill('SIGKILL');
       kills++;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => daemon.once('exit', r));
       daemon = startDaemon(home, dataHome);
+      ready = daemonReady(daemon);
     }
   })();
   const shells = (['bash', 'zsh'] as const).map((shell) => ({ shell, sh: new PtyShell({ shell, home, dataHome }) }));
@@ -412,21 +446,32 @@ export async function crashTest(total: number, killEveryMs = 1500, progress: (ms
     await Promise.all(shells.map((s) => s.sh.sync(30_000)));
     await Promise.all(
       shells.map(async ({ shell, sh }) => {
-        const CHUNK = 200;
+        let chunkNo = 0;
         for (let i = 0; i < per; i += CHUNK) {
           const lines: string[] = [];
           for (let j = i; j < Math.min(per, i + CHUNK); j++) lines.push(`: ql-${shell}-${j}`);
           sh.proc.write(lines.join('\r') + '\r');
           await sh.sync(60_000);
+          chunkNo++;
+          if (opts.chunksPerKill) {
+            const want = Math.floor(chunkNo / opts.chunksPerKill);
+            while (kills < want) await new Promise((r) => setTimeout(r, 20));
+          }
           if (i % 10_000 === 0) progress(`${shell}: ${i}/${per} commands typed, ${kills} kills`);
         }
       }),
     );
-  } finally {
+  } catch (err) {
     stop = true;
     await killer;
-    await Promise.all(shells.map((s) => s.sh.exit()));
+    daemon.kill('SIGKILL');
+    for (const s of shells) s.sh.proc.kill();
+    rmSync(home, { recursive: true, force: true });
+    throw err;
   }
+  stop = true;
+  await killer;
+  await Promise.all(shells.map((s) => s.sh.exit()));
   // let the last daemon ingest what is left, then stop it cleanly
   const db = join(dataHome, 'ai-native-linux', 'questlog.db');
   const deadline = Date.now() + 60_000;
@@ -509,7 +554,7 @@ export async function main(argv: string[]): Promise<void> {
 
   if (crash) {
     log(`crash test: ${crashN} commands from bash and zsh, daemon killed with SIGKILL repeatedly …`);
-    const cr = await crashTest(crashN, 1500, log);
+    const cr = await crashTest(crashN, { killEveryMs: 1500, progress: log });
     result.crash = cr;
   }
   result.targets = {
