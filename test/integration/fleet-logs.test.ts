@@ -70,7 +70,7 @@ async function start(logs: Record<string, unknown>): Promise<{ c: ComposedServic
   return { c, root };
 }
 
-const status = (c: ComposedServices) => c.dispatcher.call('fleet:status', {}, { transport: 'internal' });
+const status = (c: ComposedServices) => c.ctx.call('fleet:status', {});
 
 function record(c: ComposedServices, n: number, from = 0): void {
   for (let i = from; i < from + n; i++) {
@@ -150,7 +150,7 @@ describe('fleet log forwarding', () => {
     const got: string[] = [];
     sock.on('message', (m) => got.push(m.toString()));
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
-    cleanups.push(() => sock.close());
+    cleanups.push(() => void sock.close());
     const port = sock.address().port;
     const { c } = await start({ target: 'syslog', minSeverity: 'error', syslog: { transport: 'udp', port } });
     record(c, 40);

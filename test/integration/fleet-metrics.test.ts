@@ -70,7 +70,7 @@ describe('fleet metrics endpoint', () => {
       () => undefined,
       s.env,
     );
-    const st = await composed.dispatcher.call('fleet:status', {}, { transport: 'internal' });
+    const st = await composed.ctx.call('fleet:status', {});
     expect(st.metrics.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     url = st.metrics.url!;
   });
@@ -144,15 +144,15 @@ describe('fleet metrics endpoint', () => {
   });
 
   it('counts scrapes and reports them in fleet:status', async () => {
-    const before = await composed.dispatcher.call('fleet:status', {}, { transport: 'internal' });
+    const before = await composed.ctx.call('fleet:status', {});
     await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
-    const after = await composed.dispatcher.call('fleet:status', {}, { transport: 'internal' });
+    const after = await composed.ctx.call('fleet:status', {});
     expect(after.metrics.scrapes).toBe(before.metrics.scrapes + 1);
     expect(after.metrics.lastScrapeMs).toBeGreaterThan(0);
   });
 
   it('renders the same exposition through fleet:metrics', async () => {
-    const r = await composed.dispatcher.call('fleet:metrics', {}, { transport: 'internal' });
+    const r = await composed.ctx.call('fleet:metrics', {});
     expect(() => parsePrometheusTextFormat(r.text)).not.toThrow();
     expect(r.text).toContain('# TYPE node_cpu_seconds_total counter');
   });
@@ -173,7 +173,7 @@ describe('fleet metrics over TLS', () => {
     );
     const composed = await composeServices('test', [['fleet', createFleetModule]], () => undefined, s.env);
     try {
-      const st = await composed.dispatcher.call('fleet:status', {}, { transport: 'internal' });
+      const st = await composed.ctx.call('fleet:status', {});
       expect(st.metrics.tls).toBe(true);
       expect(st.metrics.url).toMatch(/^https:/);
       const body = await new Promise<string>((resolve, reject) => {
@@ -200,7 +200,7 @@ describe('fleet metrics over TLS', () => {
     const s = setup({ metrics: { enabled: true, port: 0, tlsCertFile: '/nonexistent/cert.pem' } });
     const composed = await composeServices('test', [['fleet', createFleetModule]], () => undefined, s.env);
     try {
-      const st = await composed.dispatcher.call('fleet:status', {}, { transport: 'internal' });
+      const st = await composed.ctx.call('fleet:status', {});
       expect(st.metrics.url).toBeNull();
       expect(st.metrics.error).toMatch(/tlsCertFile and tlsKeyFile go together/);
     } finally {

@@ -116,7 +116,7 @@ function alert(i: number, severity: MonitorAlert['severity'] = 'warning'): Monit
   };
 }
 
-const status = (c: ComposedServices) => c.dispatcher.call('fleet:status', {}, { transport: 'internal' });
+const status = (c: ComposedServices) => c.ctx.call('fleet:status', {});
 
 async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -260,14 +260,14 @@ describe('fleet webhook', () => {
     cleanups.push(() => rx.stop());
     const { env } = setup({ url: `http://127.0.0.1:${port}/hook` });
     const c = await start(env);
-    const r = await c.dispatcher.call('fleet:testWebhook', {}, { transport: 'internal' });
+    const r = await c.ctx.call('fleet:testWebhook', {});
     expect(r.queued).toBe(2);
     await waitFor(() => rx.received.length >= 2);
     expect(rx.received).toEqual(['AinlWebhookTest:firing', 'AinlWebhookTest:resolved']);
 
     const off = setup({ enabled: false });
     const c2 = await start(off.env);
-    await expect(c2.dispatcher.call('fleet:testWebhook', {}, { transport: 'internal' })).rejects.toThrow(/webhook is off/);
+    await expect(c2.ctx.call('fleet:testWebhook', {})).rejects.toThrow(/webhook is off/);
   });
 
   it('turns a healing give-up into a critical alert and its clearing into a resolution', async () => {

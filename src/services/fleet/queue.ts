@@ -215,3 +215,31 @@ export class DiskQueue<T> {
     this.saveState();
   }
 }
+
+/** Reads a queue directory without changing it (for `ainl fleet status` next to a running daemon). */
+export function inspectQueue(dir: string): { queued: number; queuedBytes: number } & PersistedState {
+  const state: PersistedState = { acked: 0, dropped: 0, delivered: 0, rejected: 0 };
+  try {
+    const s = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Partial<PersistedState>;
+    for (const k of ['acked', 'dropped', 'delivered', 'rejected'] as const) {
+      const v = s[k];
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) state[k] = v;
+    }
+  } catch {
+    /* none yet */
+  }
+  let queued = 0;
+  let queuedBytes = 0;
+  try {
+    for (const line of readFileSync(join(dir, 'queue.jsonl'), 'utf8').split('\n')) {
+      const m = /^\{"s":(\d+),/.exec(line);
+      if (m && Number(m[1]) > state.acked) {
+        queued++;
+        queuedBytes += Buffer.byteLength(line) + 1;
+      }
+    }
+  } catch {
+    /* no queue file */
+  }
+  return { ...state, queued, queuedBytes };
+}
