@@ -88,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`eval nab: cannot list ${dataDir}: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  const opts: Partial<DetectorOptions> = { ...args.set, inlineRefit: true };
+  const opts = { ...args.set, inlineRefit: true } as Partial<DetectorOptions>;
   const t0 = performance.now();
   const corpus: NabFile[] = [];
   const problems: Array<{ file: string; message: string }> = [];

@@ -5,7 +5,7 @@
  * goes backwards, or a non-finite value makes that part empty for this tick and adds a problem,
  * never an exception. systeminformation is not used here (see system/overview.ts for inventory).
  */
-import { readFileSync, readdirSync, statfsSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MonitorSnapshot, MonitorProcess } from '../../shared/contract/monitor';
 
@@ -100,6 +100,22 @@ export class Collector {
       return readFileSync(path, 'utf8');
     } catch {
       return null;
+    }
+  }
+
+  private readonly small = Buffer.allocUnsafe(4096);
+
+  /** Reads a small file (≤ 4 KiB, e.g. /proc/<pid>/stat) with one open/read/close and no fstat. */
+  private readSmall(path: string): string | null {
+    let fd = -1;
+    try {
+      fd = openSync(path, 'r');
+      const n = readSync(fd, this.small, 0, this.small.length, null);
+      return this.small.toString('utf8', 0, n);
+    } catch {
+      return null;
+    } finally {
+      if (fd >= 0) closeSync(fd);
     }
   }
 
@@ -509,19 +525,32 @@ export class Collector {
       const c = n.charCodeAt(0);
       if (c < 48 || c > 57) continue;
       const pid = Number(n);
-      const text = this.read(join(this.opts.procRoot, n, 'stat'));
+      const text = this.readSmall(`${this.opts.procRoot}/${n}/stat`);
       if (!text) continue; // exited meanwhile
       const close = text.lastIndexOf(')');
       if (close < 0) continue;
       const name = text.slice(text.indexOf('(') + 1, close);
-      const f = text.slice(close + 2).split(' ');
-      // f[0] = state (field 3); utime = field 14 → f[11], stime f[12], rss (pages) field 24 → f[21]
-      if (f[0] === 'R') running++;
-      const ticks = Number(f[11]) + Number(f[12]);
+      // fields after the command: state (field 3) … utime 14, stime 15 … rss 24; scanned without split()
+      if (text.charCodeAt(close + 2) === 82 /* R */) running++;
+      let field = 3;
+      let i = close + 2;
+      let utime = 0;
+      let stime = 0;
+      let rssPages = 0;
+      while (i < text.length && field <= 24) {
+        const sp = text.indexOf(' ', i);
+        const end = sp < 0 ? text.length : sp;
+        if (field === 14) utime = parseIntRange(text, i, end);
+        else if (field === 15) stime = parseIntRange(text, i, end);
+        else if (field === 24) rssPages = parseIntRange(text, i, end);
+        field++;
+        i = end + 1;
+      }
+      const ticks = utime + stime;
       next.set(pid, ticks);
       const before = this.prevProc.get(pid);
       const cpuPct = before !== undefined && dt > 0 && ticks >= before ? (100 * (ticks - before)) / CLK_TCK / dt : 0;
-      const rss = Number(f[21]) * this.pageSize;
+      const rss = rssPages * this.pageSize;
       procs.push({ pid, name, cpuPct: round1(cpuPct), rssBytes: Number.isFinite(rss) ? rss : 0 });
     }
     this.prevProc = next;
@@ -581,6 +610,17 @@ export class Collector {
     }
     return out;
   }
+}
+
+/** Parses a non-negative decimal integer in text[from, to) without allocating. */
+function parseIntRange(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return v;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 function topBy<T>(items: T[], key: (t: T) => number, k: number): T[] {

@@ -24,6 +24,8 @@ export interface DetectorOptions {
   lags: number;
   /** smoothing length of level and differences (default 3) */
   smooth: number;
+  /** training vectors scored to calibrate the score (default 1000, evenly spaced over the window) */
+  calibrationSample: number;
   /** no detection before this many samples (the first fits have seen little history; default 300) */
   warmup: number;
   /** repeat suppression: a detection must beat every score of the previous N samples (default 150) */
@@ -42,6 +44,7 @@ export const DEFAULT_DETECTOR: DetectorOptions = {
   refitEvery: 100,
   minTrain: 150,
   warmup: 300,
+  calibrationSample: 1000,
   lags: 4,
   smooth: 3,
   suppress: 150,
@@ -172,12 +175,17 @@ export class StreamingDetector {
       data.set(this.features.subarray(slot * this.dim, slot * this.dim + this.dim), i * this.dim);
     }
     this.forest.fit(data, n, this.dim);
-    // calibration: the median and the 99.5th percentile of the training scores
-    const scores = new Float64Array(n);
-    for (let i = 0; i < n; i++) scores[i] = this.forest.score(data, i * this.dim);
+    // calibration: the median and the 99.5th percentile of the training scores (scoring every
+    // training vector dominates the fit, so at most `calibrationSample` evenly spaced ones)
+    const m = Math.min(n, this.opts.calibrationSample);
+    const scores = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      const i = m === n ? k : Math.floor(((k + 1) * n) / m) - 1;
+      scores[k] = this.forest.score(data, i * this.dim);
+    }
     scores.sort();
-    this.calLow = scores[Math.floor(n * 0.5)]!;
-    this.calHigh = Math.max(scores[Math.min(n - 1, Math.floor(n * 0.995))]!, this.calLow + 1e-6);
+    this.calLow = scores[Math.floor(m * 0.5)]!;
+    this.calHigh = Math.max(scores[Math.min(m - 1, Math.floor(m * 0.995))]!, this.calLow + 1e-6);
     this.fitted = true;
     this.sinceFit = 0;
     this.lastFitMs = performance.now() - t0;
