@@ -308,8 +308,10 @@ export class HealingEngine extends EventEmitter {
       if (rt.cfg.kind !== 'process') continue;
       const before = rt.procPid;
       rt.procPid = findProcess(rt.cfg.process);
-      if (before > 0 && rt.procPid === 0 && rt.desired === 'running')
+      if (before > 0 && rt.procPid === 0 && rt.desired === 'running' && !rt.inFlight && !rt.verifying) {
         this.emit('detect', { target: rt.cfg.name, at: this.now(), activeState: 'inactive' } satisfies DetectEvent);
+        this.act(rt.cfg.name, 'detect', `process ${before} is gone`, 'engine', 'info');
+      }
       this.evaluate(rt, 'process check');
     }
   }
