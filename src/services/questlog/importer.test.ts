@@ -69,6 +69,11 @@ describe('importHistory', () => {
     const r2 = importHistory(store, { file: f, format: 'bash' });
     expect(r2).toMatchObject({ imported: 0, skipped: 4 });
     expect(store.search({ shell: 'import' }).total).toBe(4);
+    // the shell appends (and the modification time changes): only the new entries come in
+    writeFileSync(f, 'first\nsecond\n#1700000000\nthird\nfourth\nfifth\n');
+    const r3 = importHistory(store, { file: f, format: 'bash' });
+    expect(r3).toMatchObject({ entries: 5, imported: 1, skipped: 4 });
+    expect(store.search({ shell: 'import', order: 'oldest' }).items.map((c) => c.command)).toEqual(['first', 'second', 'third', 'fourth', 'fifth']);
   });
 
   it('rejects binary files, missing files and directories with clear messages', () => {

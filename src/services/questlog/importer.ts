@@ -6,6 +6,7 @@
  * the session `import:<shell>:<file>`, exit -1 and duration -1; a unique index on
  * (session, ts, command) makes a re-run of an unchanged file import nothing twice.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -225,14 +226,39 @@ export function importHistory(store: QuestlogStore, opts: ImportOptions): Import
   if (looksBinary(buf)) throw new Problem('invalid-input', `${file} looks binary (contains NUL bytes); not a shell history file`);
   const format = opts.format ?? detectFormat(buf);
   const parsed = format === 'fish' ? parseFish(buf) : format === 'zsh' ? parseZsh(buf) : parseBash(buf);
-  const times = assignTimes(parsed.entries, Math.floor(st.mtimeMs));
+  // Files only grow between imports (shells append): remember how many entries were imported and
+  // a hash of them, and import only what follows when that prefix is unchanged. Untimed entries
+  // get synthetic times, so this (not the unique index) is what keeps re-runs idempotent.
+  const stateKey = `import:${format}:${file}`;
+  const hashOf = (n: number): string => {
+    const h = createHash('sha256');
+    for (let i = 0; i < n; i++) {
+      const e = parsed.entries[i] as HistoryEntry;
+      h.update(`${e.ts ?? ''}\x1f${e.command}\x1e`);
+    }
+    return h.digest('hex');
+  };
+  let already = 0;
+  const saved = store.readonly ? null : store.getMeta(stateKey);
+  if (saved) {
+    try {
+      const st0 = JSON.parse(saved) as { entries?: number; hash?: string };
+      const n = Number(st0.entries);
+      if (Number.isInteger(n) && n > 0 && n <= parsed.entries.length && hashOf(n) === st0.hash) already = n;
+      else parsed.warnings.push('the file changed since the last import (rewritten or truncated); importing all entries again, timed ones are not duplicated');
+    } catch {
+      already = 0;
+    }
+  }
+  const todo = parsed.entries.slice(already);
+  const times = assignTimes(todo, Math.floor(st.mtimeMs));
   const session = `import:${format}:${file}`;
   let imported = 0;
   const BATCH = 5000;
-  for (let i = 0; i < parsed.entries.length; i += BATCH) {
+  for (let i = 0; i < todo.length; i += BATCH) {
     const rows: NewCommand[] = [];
-    for (let j = i; j < Math.min(i + BATCH, parsed.entries.length); j++) {
-      const e = parsed.entries[j] as HistoryEntry;
+    for (let j = i; j < Math.min(i + BATCH, todo.length); j++) {
+      const e = todo[j] as HistoryEntry;
       rows.push({
         ts: times[j] as number,
         duration: e.duration ?? -1,
@@ -246,8 +272,9 @@ export function importHistory(store: QuestlogStore, opts: ImportOptions): Import
       });
     }
     imported += store.insertCommands(rows).inserted;
-    opts.onProgress?.(Math.min(i + BATCH, parsed.entries.length), parsed.entries.length);
+    opts.onProgress?.(already + Math.min(i + BATCH, todo.length), parsed.entries.length);
   }
+  store.setMeta(stateKey, JSON.stringify({ entries: parsed.entries.length, hash: hashOf(parsed.entries.length), at: Date.now() }));
   return {
     file,
     format,
