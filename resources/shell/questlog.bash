@@ -43,7 +43,9 @@ fi
 if [[ -n ${HISTIGNORE-} && -z ${QL_QUIET-} ]]; then
   printf 'questlog: HISTIGNORE is set; commands it matches are not recorded\n' >&2
 fi
-if ! [[ -o history ]]; then
+if [[ ${HISTSIZE-} == 0 ]]; then
+  [[ -z ${QL_QUIET-} ]] && printf 'questlog: HISTSIZE=0 keeps no history; commands are not recorded\n' >&2
+elif ! [[ -o history ]]; then
   [[ -z ${QL_QUIET-} ]] && printf 'questlog: shell history is off (set -o history); commands are not recorded\n' >&2
 fi
 
