@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { WINDOW, noHorizontalOverflow, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
+import { test } from '@playwright/test';
+import { expect, WINDOW, noHorizontalOverflow, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
 
 let s: Seeded;
 

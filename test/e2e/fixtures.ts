@@ -8,10 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect as baseExpect, type Page } from '@playwright/test';
 import { cliPath, repoRoot, startServe, type ServeProcess } from '../helpers/serve';
 
 export const shots = join(repoRoot, 'reports', 'screenshots');
+
+/** The first page of a fresh backend waits for the background host; 2 shared cores can be slow. */
+export const expect = baseExpect.configure({ timeout: 15_000 });
 export const POPUP = { width: 400, height: 600 };
 export const WINDOW = { width: 1280, height: 800 };
 

@@ -1,7 +1,7 @@
-import { test, expect } from '@playwright/test';
+import { test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { POPUP, pageUrl, runShell, shot, shots, startSeeded, watchErrors, type Seeded } from './fixtures';
+import { expect, POPUP, pageUrl, runShell, shot, shots, startSeeded, watchErrors, type Seeded } from './fixtures';
 
 let s: Seeded;
 

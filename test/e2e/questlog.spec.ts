@@ -1,6 +1,6 @@
-import { test, expect } from '@playwright/test';
+import { test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { WINDOW, SEED_COMMANDS, noHorizontalOverflow, pageUrl, runShell, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
+import { expect, WINDOW, SEED_COMMANDS, noHorizontalOverflow, pageUrl, runShell, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
 
 let s: Seeded;
 

@@ -1,7 +1,7 @@
-import { test, expect } from '@playwright/test';
+import { test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WINDOW, FIRING_CONFIG, noHorizontalOverflow, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
+import { expect, WINDOW, FIRING_CONFIG, noHorizontalOverflow, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
 
 let s: Seeded;
 

@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { WINDOW, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
+import { test } from '@playwright/test';
+import { expect, WINDOW, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
 
 let s: Seeded;
 
@@ -18,8 +18,10 @@ test('the AI terminal page hosts a real shell inside the app frame', async ({ pa
   await expect(page.getByTestId('terminal-window')).toBeVisible();
   await expect(page.getByTestId('suggested-command')).toContainText('df -h /');
   // a real pty: type a command and see its output
-  await page.locator('.xterm-helper-textarea').first().focus();
-  await page.keyboard.type('echo e2e-$((6*7))\n');
+  await expect(page.locator('.xterm-rows').first()).toContainText(/[$#]/, { timeout: 15_000 });
+  await page.locator('.xterm-screen').first().click();
+  await page.keyboard.type('echo e2e-$((6*7))');
+  await page.keyboard.press('Enter');
   await expect(page.locator('.xterm-rows')).toContainText('e2e-42', { timeout: 15_000 });
   await page.getByRole('button', { name: 'Dismiss the suggested command' }).click();
   await expect(page.getByTestId('suggested-command')).toHaveCount(0);

@@ -122,10 +122,11 @@ function timeOptions(o: TimeChartOptions): ChartOptions<'line'> {
     scales: {
       x: {
         type: 'linear',
+        bounds: 'data',
         display: !spark,
         grid: { color: grid, display: !spark },
         border: { display: false },
-        ticks: { color: text, maxTicksLimit: 8, callback: (v) => clock(Number(v), o.seconds) },
+        ticks: { color: text, maxTicksLimit: 8, callback: (v) => clock(Number(v), o.seconds && Number(v) % 60_000 !== 0) },
       },
       y: {
         type: 'linear',
@@ -173,10 +174,18 @@ export function timeChart(series: () => SeriesSpec[], o: TimeChartOptions = {}):
       if (x) {
         x.min = r?.min;
         x.max = r?.max;
+        if (r && x.ticks) (x.ticks as { stepSize?: number }).stepSize = niceStep((r.max - r.min) / 6);
       }
       chart.update('none');
     });
   };
+}
+
+const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map((s) => s * 1000);
+
+/** A round time step (1 s … 2 h) close to `ms`, so axis ticks fall on whole minutes. */
+export function niceStep(ms: number): number {
+  return STEPS.find((s) => s >= ms) ?? STEPS[STEPS.length - 1]!;
 }
 
 export interface BarSpec {

@@ -60,9 +60,16 @@ export class DashboardState {
     return fs.length ? [...BASE, { id: 'fs', title: 'File systems used', unit: 'pct' as const, metrics: fs.map((f, i) => ({ ...f, color: ['--ok', '--accent', '--purple', '--warn'][i] ?? '--ok' })) }] : BASE;
   });
 
+  /** The x range shown: the zoom, else the selected range (clipped to when monitoring began). */
   window = $derived.by(() => {
+    if (this.zoom) return this.zoom;
     const span = RANGES.find((r) => r.id === this.range)?.ms ?? 3_600_000;
-    return this.zoom ?? { min: this.now - span, max: this.now };
+    const firsts = Object.values(this.series)
+      .map((p) => p[0]?.x)
+      .filter((x): x is number => x !== undefined);
+    const earliest = firsts.length ? Math.min(...firsts) : this.now - span;
+    const min = Math.max(this.now - span, Math.min(earliest, this.now - 60_000));
+    return { min, max: this.now };
   });
 
   private inflight = false;
