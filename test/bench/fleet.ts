@@ -11,8 +11,8 @@
  *   journald native protocol.
  * Targets: scrape_ms ≤ 10, forward_events_per_s ≥ 5000.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, get } from 'node:http';
 import { createServer, type Socket } from 'node:net';
@@ -122,7 +122,7 @@ async function benchForwardTcp(n: number): Promise<number> {
   let frames = 0;
   const server = createServer((s) => {
     conns.add(s);
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     s.on('data', (d: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, d]) : d;
       let i = 0;
@@ -215,6 +215,9 @@ export async function main(argv: string[]): Promise<void> {
   process.stderr.write(`fleet bench: forwarding ${events} events to a journald-style unix datagram socket …\n`);
   const journal = await benchForwardJournal(events);
   const result = {
+    /** the machine's 1-minute load average when the bench ended (the figures are wall times) */
+    load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+    cores: cpus().length,
     scrape_ms: Math.round(scrape.median * 100) / 100,
     scrape_p95_ms: Math.round(scrape.p95 * 100) / 100,
     scrape_bytes: scrape.bytes,

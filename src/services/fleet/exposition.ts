@@ -16,7 +16,10 @@ interface Family {
 const NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 export function escapeLabelValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -42,18 +45,20 @@ export class Exposition {
 
   /** Declares a family (idempotent) and returns a function adding samples to it. */
   family(name: string, type: MetricType, help: string): (value: number, labels?: Labels) => void {
-    if (!NAME_RE.test(name)) throw new Error(`invalid metric name ${name}`);
     let f = this.families.get(name);
-    if (!f) this.families.set(name, (f = { help, type, lines: [], seen: new Set() }));
+    if (!f) {
+      if (!NAME_RE.test(name)) throw new Error(`invalid metric name ${name}`);
+      this.families.set(name, (f = { help, type, lines: [], seen: new Set() }));
+    }
     const fam = f;
     return (value, labels) => {
       if (!Number.isFinite(value) && !Number.isNaN(value) && Math.abs(value) !== Infinity) return;
       let ls = '';
       if (labels) {
         const parts: string[] = [];
-        for (const [k, v] of Object.entries(labels)) {
+        for (const k in labels) {
           if (!LABEL_RE.test(k)) continue;
-          parts.push(`${k}="${escapeLabelValue(String(v))}"`);
+          parts.push(`${k}="${escapeLabelValue(String(labels[k]))}"`);
         }
         if (parts.length) ls = `{${parts.join(',')}}`;
       }

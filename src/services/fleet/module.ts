@@ -168,8 +168,11 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
   }
 
   // ---- metrics
+  // the snapshot changes once per monitor tick: fetch it again only after a new sample
+  let snapshot: Awaited<ReturnType<MetricsSources['monitorCurrent']>> = null;
+  disposers.push(ctx.subscribe('monitor:sample', () => (snapshot = null)));
   const sources: MetricsSources = {
-    monitorCurrent: () => ctx.call('monitor:current', {}),
+    monitorCurrent: async () => (snapshot ??= await ctx.call('monitor:current', {})),
     monitorAlerts: () => ctx.call('monitor:alerts', { activeOnly: true, limit: 10_000 }).then((r) => r.active),
     healingStatus: () => ctx.call('healing:status', {}),
     questlogStatus: () => ctx.call('questlog:status', {}),

@@ -13,7 +13,7 @@ const USER_HZ = 100;
 /** node_exporter's default --collector.diskstats.device-exclude */
 const DISK_EXCLUDE = /^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
 /** node_exporter's default --collector.vmstat.fields */
-const VMSTAT_FIELDS = /^(oom_kill|pgpg|pswp|pg.*fault).*/;
+const VMSTAT_FIELDS = /^((?:oom_kill|pgpg|pswp|pg\w*fault)\w*) (\d+)$/gm;
 
 function read(procRoot: string, file: string): string | null {
   try {
@@ -31,34 +31,38 @@ export function collectStat(x: Exposition, procRoot: string, problems: string[])
   const cpu = x.family('node_cpu_seconds_total', 'counter', 'Seconds the CPUs spent in each mode.');
   const guest = x.family('node_cpu_guest_seconds_total', 'counter', 'Seconds the CPUs spent in guests (VMs) for each mode.');
   for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    const key = f[0];
-    if (!key) continue;
-    if (/^cpu\d+$/.test(key)) {
-      const id = key.slice(3);
-      CPU_MODES.forEach((mode, i) => {
+    if (line.startsWith('cpu')) {
+      if (line.startsWith('cpu ')) continue;
+      const f = line.split(' ');
+      const id = (f[0] ?? '').slice(3);
+      for (let i = 0; i < CPU_MODES.length; i++) {
         const v = Number(f[i + 1]);
-        if (Number.isFinite(v)) cpu(v / USER_HZ, { cpu: id, mode });
-      });
+        if (Number.isFinite(v)) cpu(v / USER_HZ, { cpu: id, mode: CPU_MODES[i]! });
+      }
       const g = Number(f[9]);
       const gn = Number(f[10]);
       if (Number.isFinite(g)) guest(g / USER_HZ, { cpu: id, mode: 'user' });
       if (Number.isFinite(gn)) guest(gn / USER_HZ, { cpu: id, mode: 'nice' });
-    } else if (key === 'intr') {
-      x.family('node_intr_total', 'counter', 'Total number of interrupts serviced.')(Number(f[1]));
-    } else if (key === 'ctxt') {
-      x.family('node_context_switches_total', 'counter', 'Total number of context switches.')(Number(f[1]));
-    } else if (key === 'btime') {
-      x.family('node_boot_time_seconds', 'gauge', 'Node boot time, in unixtime.')(Number(f[1]));
-    } else if (key === 'processes') {
-      x.family('node_forks_total', 'counter', 'Total number of forks.')(Number(f[1]));
-    } else if (key === 'procs_running') {
-      x.family('node_procs_running', 'gauge', 'Number of processes in runnable state.')(Number(f[1]));
-    } else if (key === 'procs_blocked') {
-      x.family('node_procs_blocked', 'gauge', 'Number of processes blocked waiting for I/O to complete.')(Number(f[1]));
+      continue;
     }
+    const sp = line.indexOf(' ');
+    if (sp < 0) continue;
+    const key = line.slice(0, sp);
+    const family = STAT_FIELDS[key];
+    if (!family) continue;
+    const end = line.indexOf(' ', sp + 1);
+    x.family(family[0], family[1], family[2])(Number(line.slice(sp + 1, end < 0 ? undefined : end)));
   }
 }
+
+const STAT_FIELDS: Record<string, [string, 'counter' | 'gauge', string]> = {
+  intr: ['node_intr_total', 'counter', 'Total number of interrupts serviced.'],
+  ctxt: ['node_context_switches_total', 'counter', 'Total number of context switches.'],
+  btime: ['node_boot_time_seconds', 'gauge', 'Node boot time, in unixtime.'],
+  processes: ['node_forks_total', 'counter', 'Total number of forks.'],
+  procs_running: ['node_procs_running', 'gauge', 'Number of processes in runnable state.'],
+  procs_blocked: ['node_procs_blocked', 'gauge', 'Number of processes blocked waiting for I/O to complete.'],
+};
 
 export function collectMeminfo(x: Exposition, procRoot: string, problems: string[]): void {
   const text = read(procRoot, 'meminfo');
@@ -140,10 +144,9 @@ export function collectNetdev(x: Exposition, procRoot: string, problems: string[
 export function collectVmstat(x: Exposition, procRoot: string, problems: string[]): void {
   const text = read(procRoot, 'vmstat');
   if (text === null) return void problems.push('/proc/vmstat unreadable');
-  for (const line of text.split('\n')) {
-    const [k, v] = line.split(' ');
-    if (!k || v === undefined || !VMSTAT_FIELDS.test(k)) continue;
-    x.family(`node_vmstat_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, 'untyped', `/proc/vmstat information field ${k}.`)(Number(v));
+  for (const m of text.matchAll(VMSTAT_FIELDS)) {
+    const k = m[1];
+    if (k) x.family(`node_vmstat_${k}`, 'untyped', `/proc/vmstat information field ${k}.`)(Number(m[2]));
   }
 }
 

@@ -15,6 +15,8 @@ export interface QueueItem<T> {
   seq: number;
   data: T;
   bytes: number;
+  /** the stored line (kept so that compaction does not serialize again) */
+  line: string;
 }
 
 export interface QueueLimits {
@@ -29,7 +31,8 @@ interface PersistedState {
   rejected: number;
 }
 
-const COMPACT_MIN_BYTES = 1 << 20;
+/** compaction rewrites the file once this many acknowledged bytes are in it (and they outweigh the rest) */
+const COMPACT_MIN_BYTES = 8 << 20;
 
 export class DiskQueue<T> {
   private items: Array<QueueItem<T>> = [];
@@ -72,7 +75,7 @@ export class DiskQueue<T> {
           maxSeq = Math.max(maxSeq, o.s);
           if (o.s <= this.state.acked) continue;
           const bytes = Buffer.byteLength(line) + 1;
-          this.items.push({ seq: o.s, data: o.d as T, bytes });
+          this.items.push({ seq: o.s, data: o.d as T, bytes, line });
           this.pendingBytes += bytes;
         } catch {
           skipped++;
@@ -114,7 +117,7 @@ export class DiskQueue<T> {
       const line = JSON.stringify({ s: seq, d });
       const bytes = Buffer.byteLength(line) + 1;
       lines.push(line);
-      this.items.push({ seq, data: d, bytes });
+      this.items.push({ seq, data: d, bytes, line });
       this.pendingBytes += bytes;
       this.fileBytes += bytes;
     }
@@ -178,7 +181,16 @@ export class DiskQueue<T> {
 
   private maybeCompact(): void {
     const dead = this.fileBytes - this.pendingBytes;
-    if (dead < COMPACT_MIN_BYTES || dead < this.pendingBytes) {
+    // an empty queue is the common case: start the file over (cheap, and keeps it small)
+    if (this.length === 0 && this.fileBytes > 0) {
+      this.close();
+      this.items = [];
+      this.head = 0;
+      this.fd = openSync(this.file, 'w', 0o600);
+      this.fileBytes = 0;
+      return;
+    }
+    if (dead < COMPACT_MIN_BYTES || dead < 2 * this.pendingBytes) {
       if (this.head > 4096 && this.head * 2 > this.items.length) {
         this.items = this.items.slice(this.head);
         this.head = 0;
@@ -199,7 +211,7 @@ export class DiskQueue<T> {
     try {
       const chunk: string[] = [];
       for (const it of this.items) {
-        chunk.push(JSON.stringify({ s: it.seq, d: it.data }));
+        chunk.push(it.line);
         if (chunk.length >= 1000) {
           writeSync(fd, chunk.join('\n') + '\n');
           chunk.length = 0;
