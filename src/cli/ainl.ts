@@ -15,6 +15,7 @@ import { readOverview } from '../services/system/overview';
 import { composeServices } from '../hosts/runtime';
 import { backgroundServices } from '../hosts/backgroundServices';
 import { formatBytes, formatDuration } from './format';
+import { addFleetCommands } from './fleet';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -150,5 +151,7 @@ program
   .description('show the effective configuration and any problems in it (exit 1 if any)')
   .option('--json', 'JSON output')
   .action(config);
+
+addFleetCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
