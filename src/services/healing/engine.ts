@@ -72,6 +72,8 @@ interface Runtime {
   unhealthySince: number;
   /** systemd signals about this unit since our last job call (proves a read is not stale) */
   signalsSinceAction: number;
+  /** bumped on every signal: a snapshot read across a signal is stale and re-read */
+  changeSeq: number;
 }
 
 export interface EngineOptions {
@@ -157,6 +159,7 @@ export class HealingEngine extends EventEmitter {
       failedSince: 0,
       unhealthySince: 0,
       signalsSinceAction: 0,
+      changeSeq: 0,
     };
   }
 
@@ -229,7 +232,8 @@ export class HealingEngine extends EventEmitter {
       if (rt.cfg.kind !== 'unit') continue;
       if (!sd) continue;
       try {
-        rt.snap = await sd.snapshot(rt.cfg.name);
+        const snap = await this.freshSnapshot(rt, sd);
+        if (snap) rt.snap = snap;
       } catch (err) {
         if (err instanceof Problem && err.problem === 'invalid-input') {
           rt.phase = 'unknown';
@@ -273,6 +277,7 @@ export class HealingEngine extends EventEmitter {
       if (k === 'Job') rec.jobId = Array.isArray(v) ? Number(v[0] ?? 0) : 0;
     }
     rt.snap = next;
+    rt.changeSeq += 1;
     const st = c.changed.ActiveState;
     if (typeof st === 'string' && st !== 'failed' && st !== 'inactive' && next.subState !== 'job') rt.signalsSinceAction += 1;
     const wasUp = prev.activeState === 'active' || prev.activeState === 'reloading';
@@ -287,6 +292,16 @@ export class HealingEngine extends EventEmitter {
     if (down || next.activeState === 'active') void this.refresh(rt, 'after change');
   }
 
+  /** A snapshot that no signal overtook (re-read up to 3 times), or null if it kept changing. */
+  private async freshSnapshot(rt: Runtime, sd: SystemdClient): Promise<UnitSnapshot | null> {
+    for (let i = 0; i < 3; i++) {
+      const seq = rt.changeSeq;
+      const snap = await sd.snapshot(rt.cfg.name);
+      if (rt.changeSeq === seq) return snap;
+    }
+    return null;
+  }
+
   private refreshing = new Set<string>();
   private async refresh(rt: Runtime, why: string): Promise<void> {
     const sd = this.systemd;
@@ -294,7 +309,8 @@ export class HealingEngine extends EventEmitter {
     this.refreshing.add(rt.cfg.name);
     try {
       await new Promise((r) => setTimeout(r, 15));
-      rt.snap = await sd.snapshot(rt.cfg.name);
+      const snap = await this.freshSnapshot(rt, sd);
+      if (snap) rt.snap = snap;
       this.evaluate(rt, why);
     } catch (err) {
       this.opts.log?.('refresh failed', { target: rt.cfg.name, error: (err as Error).message });
@@ -672,6 +688,7 @@ export class HealingEngine extends EventEmitter {
       // optimistic state before the call: signals about the job may arrive before its reply is handled
       const before = rt.snap;
       rt.signalsSinceAction = 0;
+      rt.changeSeq += 1; // a snapshot read in flight is older than this
       if (before) rt.snap = { ...before, activeState: verb === 'stop' ? 'deactivating' : 'activating', subState: 'job' };
       try {
         await this.systemd.job(verb, rt.cfg.name);
