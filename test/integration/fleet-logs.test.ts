@@ -170,6 +170,8 @@ describe('fleet log forwarding', () => {
     const c2 = second.c;
     record(c2, 50);
     c2.ctx.events.record({ type: 'kernel.error', source: 'test', severity: 'critical', message: 'line one\nline two' });
+    // read from the journal: never sent back to it (that would loop through the journal follower)
+    c2.ctx.events.record({ type: 'journal.warning', source: 'journald', severity: 'warning', message: 'from the journal' });
     await waitFor(async () => (await status(c2)).logs.consecutiveFailures >= 2);
     expect((await status(c2)).logs.lastError).toMatch(/No such file or directory|Connection refused/);
 
@@ -201,7 +203,9 @@ describe('fleet log forwarding', () => {
       return r;
     };
     await waitFor(() => datagrams().length >= 51);
+    await waitFor(async () => (await status(c2)).logs.queued === 0);
     const all = datagrams();
+    expect(all.length).toBe(51);
     /** journald's native format: KEY=value\n, or KEY\n<u64 le length><bytes>\n */
     const parse = (b: Buffer): Record<string, string> => {
       const f: Record<string, string> = {};

@@ -24,6 +24,8 @@ export class QuestlogForwarder {
   private running: Promise<void> | null = null;
   private again = false;
   lastError: string | null = null;
+  /** journald, or /dev/log (which journald reads on systemd machines) */
+  private readonly feedsJournal: boolean;
 
   constructor(
     private readonly call: Call,
@@ -34,6 +36,7 @@ export class QuestlogForwarder {
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = join(dir, 'cursor.json');
+    this.feedsJournal = cfg.target === 'journald' || cfg.syslog.transport === 'unix';
     try {
       const c = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<Cursor>;
       if (Number.isSafeInteger(c.event) && Number.isSafeInteger(c.command)) this.cursor = { event: c.event!, command: c.command! };
@@ -79,7 +82,13 @@ export class QuestlogForwarder {
       : [];
     if (!events.length && !commands.length) return;
     const records: LogRecord[] = [];
-    for (const e of events) if (atLeast(e.severity, this.cfg.minSeverity)) records.push(fromEvent(e));
+    for (const e of events) {
+      if (!atLeast(e.severity, this.cfg.minSeverity)) continue;
+      // events the Quest Log read from the journal are there already; sending them back would
+      // loop (the follower would read our copy as a new event)
+      if (this.feedsJournal && e.source === 'journald') continue;
+      records.push(fromEvent(e));
+    }
     for (const c of commands) records.push(fromCommand(c));
     records.sort((a, b) => a.ts - b.ts || a.id - b.id);
     if (records.length) this.queue.push(records);

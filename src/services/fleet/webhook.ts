@@ -179,7 +179,7 @@ export interface PostOptions {
   ca?: string | null;
 }
 
-/** POSTs JSON; resolves on 2xx, throws PermanentError on 4xx other than 408/429, Error otherwise. */
+/** POSTs JSON; resolves on 2xx, throws PermanentError on 400/413/415/422 (retrying cannot help), Error otherwise. */
 export function postJson(url: string, body: unknown, opts: PostOptions): Promise<void> {
   const u = new URL(url);
   const data = Buffer.from(JSON.stringify(body));
@@ -215,7 +215,8 @@ export function postJson(url: string, body: unknown, opts: PostOptions): Promise
         res.on('end', () => {
           if (code >= 200 && code < 300) return resolve();
           const msg = `HTTP ${code} from ${displayUrl(url)}${text ? `: ${text.trim().slice(0, 200)}` : ''}`;
-          if (code >= 400 && code < 500 && code !== 408 && code !== 429) reject(new PermanentError(msg));
+          // the receiver refuses this payload for good; anything else (auth, 404, 5xx) may be fixed later
+          if ([400, 413, 415, 422].includes(code)) reject(new PermanentError(msg));
           else reject(new Error(msg));
         });
         res.on('error', (err) => reject(err));

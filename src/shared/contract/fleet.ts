@@ -17,7 +17,7 @@ export const FleetDelivery = z.object({
   delivered: z.number().int(),
   /** dropped because the queue was full (oldest first) */
   dropped: z.number().int(),
-  /** refused by the receiver for good (HTTP 4xx other than 408/429) */
+  /** refused by the receiver for good (HTTP 400, 413, 415, 422) */
   rejected: z.number().int(),
   consecutiveFailures: z.number().int(),
   lastSuccessAt: epochMs.nullable(),
