@@ -165,7 +165,7 @@ export function* generateCorpus(count: number, seed = 42, start = Date.UTC(2024,
 /** Builds (or reuses) a database with `count` generated commands. */
 export function generatedDb(count: number, dir = join(tmpdir(), 'ainl-questlog-bench')): { file: string; buildS: number | null } {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `commands-${count}-v1.db`);
+  const file = join(dir, `commands-${count}-v2.db`);
   if (existsSync(file)) return { file, buildS: null };
   const tmp = `${file}.building`;
   rmSync(tmp, { force: true });

@@ -73,9 +73,11 @@ const MIGRATIONS: string[] = [
     redacted TEXT
   );
   CREATE INDEX commands_ts ON commands(ts);
-  CREATE INDEX commands_cwd ON commands(cwd, ts);
-  CREATE INDEX commands_session ON commands(session, ts);
-  CREATE INDEX commands_failed ON commands(exit, ts) WHERE exit <> 0;
+  -- (cwd) and (session) indexes end in the rowid, so "newest first" in one directory or session
+  -- is an index walk that stops after a page, not a sort
+  CREATE INDEX commands_cwd ON commands(cwd);
+  CREATE INDEX commands_session ON commands(session);
+  CREATE INDEX commands_failed ON commands(exit) WHERE exit <> 0;
   CREATE UNIQUE INDEX commands_import ON commands(session, ts, command) WHERE session LIKE 'import:%';
   CREATE VIRTUAL TABLE commands_fts USING fts5(command, content='commands', content_rowid='id', tokenize='trigram', detail='none');
   CREATE TRIGGER commands_ai AFTER INSERT ON commands BEGIN
@@ -513,7 +515,26 @@ export class QuestlogStore {
   // ---------------------------------------------------------------- reading
 
   /** WHERE clause and parameters for a command filter (alias c = commands). */
-  private commandWhere(f: CommandFilter): { joins: string; where: string[]; params: unknown[]; order: string } {
+  /**
+   * Whether the trigram index should drive a query: not when a selective filter (one directory,
+   * one session, a short time range) already narrows the rows, since the planner would otherwise
+   * walk every text match and test the filter on each.
+   */
+  private ftsPays(f: CommandFilter): boolean {
+    if (f.session !== undefined || (f.cwd !== undefined && !f.cwdTree)) return false;
+    if (f.since !== undefined || f.until !== undefined) {
+      const n = (
+        this.stmt('SELECT count(*) AS n FROM (SELECT 1 FROM commands WHERE ts >= ? AND ts < ? LIMIT 50001)').get(
+          f.since ?? 0,
+          f.until ?? Number.MAX_SAFE_INTEGER,
+        ) as { n: number }
+      ).n;
+      if (n <= 50_000) return false;
+    }
+    return true;
+  }
+
+  private commandWhere(f: CommandFilter, useFts = true): { joins: string; where: string[]; params: unknown[]; order: string } {
     const where: string[] = [];
     const params: unknown[] = [];
     let joins = '';
@@ -527,7 +548,7 @@ export class QuestlogStore {
           if (tok.startsWith('!') && tok.length > 1) {
             where.push(`c.command NOT LIKE ? ESCAPE '\\'`);
             params.push(`%${escapeLike(tok.slice(1))}%`);
-          } else if ([...tok].length >= 3) {
+          } else if (useFts && [...tok].length >= 3) {
             // the trigram index answers a two-argument LIKE '%tok%' (not one with ESCAPE);
             // % and _ in the word make it broader, so the exact check follows
             where.push('f.command LIKE ?');
@@ -547,13 +568,13 @@ export class QuestlogStore {
           order = 'f.rowid';
         }
       } else if (mode === 'prefix') {
-        if ([...q].length >= 3) {
+        if (useFts && [...q].length >= 3) {
           joins = 'JOIN commands_fts f ON f.rowid = c.id';
           where.push('f.command LIKE ?');
           params.push(`${q}%`);
           order = 'f.rowid';
         }
-        if ([...q].length < 3 || /[%_]/.test(q)) {
+        if (!joins || /[%_]/.test(q)) {
           where.push(`c.command LIKE ? ESCAPE '\\'`);
           params.push(`${escapeLike(q)}%`);
         }
@@ -644,7 +665,7 @@ export class QuestlogStore {
     const t0 = performance.now();
     const limit = req.limit ?? 50;
     const offset = req.offset ?? 0;
-    const { joins, where, params, order } = this.commandWhere(req);
+    const { joins, where, params, order } = this.commandWhere(req, this.ftsPays(req));
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const dir = req.order === 'oldest' ? 'ASC' : 'DESC';
     const rows = this.stmt(`SELECT ${COMMAND_COLS} FROM commands c ${joins} ${w} ORDER BY ${order} ${dir} LIMIT ? OFFSET ?`).all(
