@@ -5,6 +5,7 @@ import { createMonitorModule } from '../services/monitor/module';
 import { createFleetModule } from '../services/fleet/module';
 import { createHealingModule } from '../services/healing/module';
 import { createAssistantModule } from '../services/assistant/module';
+import { createInstallModule } from '../services/install/module';
 
 /**
  * The services the background host runs, in start order. The Quest Log comes first so that the
@@ -17,4 +18,5 @@ export const backgroundServices: Array<[string, ServiceFactory]> = [
   ['assistant', createAssistantModule],
   ['system', createSystemModule],
   ['fleet', createFleetModule],
+  ['install', createInstallModule],
 ];

@@ -14,6 +14,7 @@ import { monitorChannels, monitorEvents } from './monitor';
 import { healingChannels, healingEvents } from './healing';
 import { assistantChannels, assistantEvents } from './assistant';
 import { terminalChannels, terminalEvents } from './terminal';
+import { installChannels, installEvents } from './install';
 import { fleetChannels, fleetEvents } from './fleet';
 
 export const channels = {
@@ -23,6 +24,7 @@ export const channels = {
   ...healingChannels,
   ...assistantChannels,
   ...terminalChannels,
+  ...installChannels,
   ...fleetChannels,
 } satisfies Record<string, ChannelDef>;
 
@@ -33,6 +35,7 @@ export const events = {
   ...healingEvents,
   ...assistantEvents,
   ...terminalEvents,
+  ...installEvents,
   ...fleetEvents,
 } satisfies Record<string, EventDef>;
 
