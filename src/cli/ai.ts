@@ -187,6 +187,7 @@ export async function runAi(argv: string[], io: CliIO): Promise<number> {
     .option('-n, --limit <n>', 'number of candidates (1-5)', intArg(1, 5))
     .option('--cwd <dir>', 'directory the command is for (default: the current one)')
     .option('--no-interactive', 'print the candidates and exit, even on a terminal')
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
     .showHelpAfterError('(run "ai --help" for usage)')

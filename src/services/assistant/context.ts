@@ -2,15 +2,15 @@
  * The context analyser: what the machine and the current directory look like, so candidates can
  * be checked against reality (is the program installed? which package manager? git repo?).
  */
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 
 export interface ShellContext {
   cwd: string;
   /** a few entries of cwd (names only) */
   files: string[];
-  git: { branch: string | null; dirty: boolean } | null;
+  /** the enclosing git repository's current branch (read from .git/HEAD, no git process) */
+  git: { branch: string | null; root: string } | null;
   distro: string;
   packageManager: 'apt' | 'dnf' | 'yum' | 'pacman' | 'zypper' | 'apk' | null;
   shell: string;
@@ -135,14 +135,6 @@ function readBranch(dir: string): string | null {
   }
 }
 
-function isDirty(cwd: string): boolean {
-  try {
-    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', timeout: 1000, stdio: ['ignore', 'pipe', 'ignore'] }).trim().length > 0;
-  } catch {
-    return false;
-  }
-}
-
 function listFiles(dir: string): string[] {
   try {
     return readdirSync(dir).slice(0, 50);
@@ -155,9 +147,9 @@ function gitState(cwd: string): ShellContext['git'] {
   let dir = cwd;
   for (let i = 0; i < 40; i++) {
     if (existsSync(join(dir, '.git'))) {
-      return { branch: readBranch(dir), dirty: isDirty(cwd) };
+      return { branch: readBranch(dir), root: dir };
     }
-    const up = join(dir, '..');
+    const up = dirname(dir);
     if (up === dir || dir === '/') break;
     dir = up;
   }

@@ -67,6 +67,9 @@ export function parseCommands(text: string): string[] {
     if (/^`[^`]+`$/.test(line)) line = line.slice(1, -1).trim();
     if (!line || line.length > 2000) continue;
     if (/^(here|this|the|note|sure|explanation|alternatively)\b/i.test(line) && /[.:]$/.test(line)) continue;
+    // prose, not a command: "Sorry, I cannot …", "You can use …."
+    const first = line.split(/\s+/)[0] ?? '';
+    if (/[,:]$/.test(first) || (/^[A-Z][a-z]+$/.test(first) && /[.!?]$/.test(line) && line.split(/\s+/).length > 3)) continue;
     if (!out.includes(line)) out.push(line);
     if (out.length >= 3) break;
   }
@@ -88,9 +91,8 @@ export async function askLlm(settings: LlmSettings, request: string, ctx: LlmCon
   const onAbort = (): void => controller.abort(new LlmError('unavailable', 'cancelled'));
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    let res: Response;
-    try {
-      res = await fetch(endpoint(settings.baseUrl), {
+    const send = (): Promise<Response> =>
+      fetch(endpoint(settings.baseUrl), {
         method: 'POST',
         signal: controller.signal,
         headers: {
@@ -106,8 +108,17 @@ export async function askLlm(settings: LlmSettings, request: string, ctx: LlmCon
           max_tokens: settings.maxTokens,
         }),
       });
+    let res: Response;
+    try {
+      res = await send();
     } catch (err) {
-      throw reason(controller, err);
+      // one retry for a connection the server closed under us (stale keep-alive socket)
+      if (controller.signal.aborted) throw reason(controller, err);
+      try {
+        res = await send();
+      } catch (err2) {
+        throw reason(controller, err2);
+      }
     }
     if (!res.ok) {
       const body = await res.text().catch(() => '');

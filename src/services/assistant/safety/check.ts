@@ -109,7 +109,7 @@ const PURE_READERS = new Set([
   'arch', 'lsb_release', 'lsattr', 'getfacl', 'namei', 'pstree', 'bat', 'fd', 'fdfind', 'tokei', 'cloc', 'sar',
   'jobs', 'hash', 'dmesg', 'export', 'set', 'local', 'declare', 'typeset', 'readonly', 'read', 'shift', 'return',
   'exit', 'wait', 'fg', 'bg', 'disown', 'umask', 'ulimit', 'let', 'history', 'env', 'printenv', 'mktemp', 'view',
-  'fzf', 'ncdu', 'iotop', 'iftop', 'nethogs', 'fuser', 'date', 'sort',
+  'fzf', 'ncdu', 'iotop', 'iftop', 'nethogs', 'date', 'sort',
 ]);
 
 const INTERPRETERS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'ash', 'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'lua', 'tclsh', 'osascript', 'pwsh']);
@@ -593,6 +593,9 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
         return;
       }
       v.add('caution', 'ln: creates links (may overwrite)');
+      return;
+    case 'fuser':
+      if (args.some((a) => /^-[a-zA-Z]*k/.test(a) || a === '--kill')) v.add('dangerous', 'fuser -k: kills every process using the file or port');
       return;
     case 'crontab':
       if (args.includes('-r')) v.add('dangerous', 'crontab -r: deletes all your scheduled jobs');
