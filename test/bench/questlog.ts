@@ -1,5 +1,5 @@
 /**
- * Quest Log benchmark: `npm run --silent bench -- questlog --json [--quick] [--crash] [--crash-commands N]`.
+ * Quest Log benchmark: `npm run --silent bench -- questlog --json [--quick] [--crash | --crash-only] [--crash-commands N]`.
  *
  * Prints one JSON object: hook_ms_per_command (bash and zsh, built-ins only), insert_p99_ms (single
  * events, autocommit), ingest_rows_per_s (batched spool ingest), search_p95_ms_1m and stats_ms_1m
@@ -514,6 +514,13 @@ export async function main(argv: string[]): Promise<void> {
   const crashN = ci >= 0 ? Number(argv[ci + 1]) : 100_000;
   const size = quick ? 100_000 : 1_000_000;
   const result: Record<string, unknown> = { suite: 'questlog', corpus_commands: size };
+  if (argv.includes('--crash-only')) {
+    log(`crash test: ${crashN} commands from bash and zsh, daemon killed with SIGKILL repeatedly …`);
+    result.crash = await crashTest(crashN, { killEveryMs: 1500, progress: log });
+    if (asJson) process.stdout.write(JSON.stringify(result) + '\n');
+    else process.stderr.write(JSON.stringify(result, null, 2) + '\n');
+    return;
+  }
 
   log('hook cost (bash, zsh) …');
   const hb = measureHook('bash', quick ? 5000 : 20_000);
