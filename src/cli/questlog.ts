@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, type LoadedConfig } from '../services/config/loader';
 import { composeServices } from '../hosts/runtime';
 import { Problem } from '../shared/problems';
+import { APP_VERSION } from '../shared/version';
 import type { CommandFilter, EventFilter, QuestCommand, QuestEvent } from '../shared/contract/questlog';
 import { acquireDaemonLock, LockHeld } from '../services/questlog/lock';
 import { createRedactor } from '../services/questlog/redact';
@@ -314,6 +315,7 @@ export function buildProgram(io: CliIO, setCode: (code: number) => void): Comman
   };
   program
     .description('The Quest Log: every shell command and system event, searchable.')
+    .version(APP_VERSION)
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
