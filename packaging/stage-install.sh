@@ -50,6 +50,8 @@ for e in "$src"/resources/*; do
 done
 cp "$src"/systemd/*.service "$app/resources/systemd/"
 cp "$src"/packaging/bin/* "$app/resources/bin/"
+mkdir -p "$app/resources/docs"
+cp "$src"/docs/*.md "$app/resources/docs/"
 chmod 0755 "$app/resources/bin/"* "$app/resources/resources/deb/"*
 
 node=$(command -v node)

@@ -55,7 +55,7 @@ describe('electron-builder.yml', () => {
     expect(y.productName).toBe('ai-native-linux'); // → /opt/ai-native-linux, which the scripts and units use
     expect(y.linux.executableName).toBe('ai-native-linux');
     expect(y.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', 'node_modules/better-sqlite3/**', 'node_modules/node-pty/**']));
-    expect(y.extraResources.map((r) => `${r.from}→${r.to}`)).toEqual(['resources→resources', 'systemd→systemd', 'packaging/bin→bin']);
+    expect(y.extraResources.map((r) => `${r.from}→${r.to}`)).toEqual(['resources→resources', 'systemd→systemd', 'packaging/bin→bin', 'docs→docs']);
     expect(statSync(join(REPO, y.linux.icon)).size).toBeGreaterThan(1000);
     for (const f of [y.deb.afterInstall, y.deb.afterRemove, ...y.deb.fpm.filter((a) => a.startsWith('--before-remove=')).map((a) => a.split('=')[1] as string)]) {
       expect(statSync(join(REPO, f)).mode & 0o111, `${f} executable`).not.toBe(0);
