@@ -199,33 +199,43 @@ const pct = (xs: number[], p: number): number => {
 };
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Per-command cost of the hook in a real shell: (loop with hook − empty loop) / N. */
-export function measureHook(shell: 'bash' | 'zsh', n = 20_000): number {
+/**
+ * Per-command cost of the hook in a real shell: (loop with hook − empty loop) / N, each loop run
+ * `rounds` times interleaved and the fastest run of each kept (robust against a busy machine).
+ */
+export function measureHook(shell: 'bash' | 'zsh', n = 20_000, rounds = 5): number {
   const dir = mkdtempSync(join(tmpdir(), 'ql-hookbench-'));
   try {
-    const script =
+    const body =
       shell === 'bash'
-        ? `source ${JSON.stringify(HOOK('bash'))}
-t0=$EPOCHREALTIME; for ((i=0;i<${n};i++)); do __ql_dummy=\${PS0@P}; :; done; t1=$EPOCHREALTIME
-for ((i=0;i<${n};i++)); do __ql_dummy=\${PS0@P}; __ql_precmd; done; t2=$EPOCHREALTIME
-echo "$t0 $t1 $t2"`
-        : `source ${JSON.stringify(HOOK('zsh'))}
-t0=$EPOCHREALTIME; for ((i=0;i<${n};i++)); do :; done; t1=$EPOCHREALTIME
-for ((i=0;i<${n};i++)); do __ql_preexec "echo $i"; __ql_precmd; done; t2=$EPOCHREALTIME
-echo "$t0 $t1 $t2"`;
+        ? `t0=$EPOCHREALTIME; for ((i=0;i<${n};i++)); do __ql_dummy=\${PS0@P}; :; done; t1=$EPOCHREALTIME
+  for ((i=0;i<${n};i++)); do __ql_dummy=\${PS0@P}; __ql_precmd; done; t2=$EPOCHREALTIME
+  echo "$t0 $t1 $t2"`
+        : `t0=$EPOCHREALTIME; for ((i=0;i<${n};i++)); do :; done; t1=$EPOCHREALTIME
+  for ((i=0;i<${n};i++)); do __ql_preexec "echo $i"; __ql_precmd; done; t2=$EPOCHREALTIME
+  echo "$t0 $t1 $t2"`;
+    const script = `source ${JSON.stringify(HOOK(shell))}\nfor ((r=0;r<${rounds};r++)); do\n  ${body}\ndone`;
     const args = shell === 'bash' ? ['--norc', '--noprofile', '-i', '-c', script] : ['-f', '-i', '-c', script];
     const outp = execFileSync(shell, args, {
       env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_DATA_HOME: dir, QL_QUIET: '1', PS0: '' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    const [a, b, c] = outp.trim().split('\n').pop()!.split(' ').map((x) => Number(x.replace(',', '.')));
+    let base = Infinity;
+    let hooked = Infinity;
+    for (const line of outp.trim().split('\n')) {
+      const [a, b, c] = line.split(' ').map((x) => Number(x.replace(',', '.')));
+      if (a === undefined || b === undefined || c === undefined || !Number.isFinite(a + b + c)) continue;
+      base = Math.min(base, b - a);
+      hooked = Math.min(hooked, c - b);
+    }
     const spool = join(dir, 'ai-native-linux', 'spool');
     // sanity: the records were really written
-    const written = existsSync(spool) ? readFileSync(join(spool, execFileSync('ls', [spool], { encoding: 'utf8' }).trim().split('\n')[0] as string)) : Buffer.alloc(0);
+    const name = existsSync(spool) ? execFileSync('ls', [spool], { encoding: 'utf8' }).trim().split('\n')[0] : undefined;
+    const written = name ? readFileSync(join(spool, name)) : Buffer.alloc(0);
     const records = written.toString('latin1').split('\x1e').length - 2;
-    if (records < n) throw new Error(`${shell} hook wrote ${records} records for ${n} commands`);
-    return (((c as number) - (b as number)) - ((b as number) - (a as number))) * 1000 / n;
+    if (records < n * rounds) throw new Error(`${shell} hook wrote ${records} records for ${n * rounds} commands`);
+    return ((hooked - base) * 1000) / n;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
