@@ -218,8 +218,8 @@ export function barChart(spec: () => BarSpec): Attachment<HTMLCanvasElement> {
         options: {
           indexAxis: s.horizontal ? 'y' : 'x',
           scales: {
-            x: { stacked: s.stacked ?? false, grid: { color: grid, display: !!s.horizontal }, border: { display: false }, ticks: { color: text, autoSkip: true, maxRotation: 0 } },
-            y: { stacked: s.stacked ?? false, grid: { color: grid, display: !s.horizontal }, border: { display: false }, ticks: { color: text, autoSkip: false } },
+            x: { stacked: s.stacked ?? false, grid: { color: grid, display: !!s.horizontal }, border: { display: false }, ticks: { color: text, autoSkip: true, maxRotation: 0, precision: 0 } },
+            y: { stacked: s.stacked ?? false, grid: { color: grid, display: !s.horizontal }, border: { display: false }, ticks: { color: text, autoSkip: !s.horizontal, precision: 0 } },
           },
           plugins: { legend: { display: false }, tooltip: { enabled: true } },
         },

@@ -67,3 +67,17 @@ export function ms(n: number): string {
   const m = Math.floor(n / 60_000);
   return `${m}m ${Math.round((n % 60_000) / 1000)}s`;
 }
+
+/** Compact bits per second for tight spots: "800", "239k", "49.0M", "1.2G". */
+export function shortRate(bytesPerS: number): string {
+  if (!Number.isFinite(bytesPerS)) return '–';
+  const bits = Math.abs(bytesPerS * 8);
+  const units = ['', 'k', 'M', 'G'];
+  let i = 0;
+  let v = bits;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
+}
