@@ -15,6 +15,16 @@ interface AlertEventLike {
 }
 
 const alertKey = (a: AlertEventLike): string => String(a.id ?? a.key ?? a.title ?? 'alert');
+
+/** `monitor:alert` carries `{ state: 'fired' | 'resolved', alert }`; flat objects are accepted too. */
+function unwrapAlert(payload: object): AlertEventLike {
+  const p = payload as { state?: string; alert?: unknown };
+  if (p.alert && typeof p.alert === 'object') {
+    const a = p.alert as AlertEventLike;
+    return { ...a, state: p.state === 'resolved' ? 'resolved' : (a.state ?? 'firing') };
+  }
+  return payload as AlertEventLike;
+}
 const isResolved = (a: AlertEventLike): boolean => a.state === 'resolved' || a.status === 'resolved';
 
 /** The tray state after an event, or null when the event does not change it. */
@@ -25,7 +35,7 @@ export function trayStateFor(
   current: TrayState,
 ): TrayState | null {
   if (name === 'monitor:alert' && payload && typeof payload === 'object') {
-    const a = payload as AlertEventLike;
+    const a = unwrapAlert(payload);
     if (isResolved(a)) active.delete(alertKey(a));
     else active.set(alertKey(a), a.severity ?? 'warning');
   } else if (name === 'healing:event' && payload && typeof payload === 'object') {
@@ -58,14 +68,14 @@ export class NotificationLimiter {
     if (!payload || typeof payload !== 'object') return null;
     let spec: NotificationSpec | null = null;
     if (name === 'monitor:alert') {
-      const a = payload as AlertEventLike;
-      if (isResolved(a)) return null;
+      const a = unwrapAlert(payload);
+      if (isResolved(a) || a.severity === 'info') return null;
       spec = { title: a.title ?? 'Alert', body: a.summary ?? a.message ?? '', page: 'dashboard' };
     } else if (name === 'healing:event') {
-      const e = payload as { kind?: string; type?: string; target?: string; message?: string };
+      const e = payload as { kind?: string; type?: string; target?: string; message?: string; reason?: string };
       const kind = String(e.kind ?? e.type ?? '');
       if (!/escalat|gave/.test(kind)) return null;
-      spec = { title: `Healing needs you: ${e.target ?? 'a service'}`, body: e.message ?? kind, page: 'services' };
+      spec = { title: `Healing needs you: ${e.target ?? 'a service'}`, body: e.reason ?? e.message ?? kind, page: 'services' };
     }
     if (!spec) return null;
     const t = this.now();
