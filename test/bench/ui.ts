@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
         t = (await page.waitForFunction(() => (window as unknown as { __firstRender?: number }).__firstRender, undefined, { timeout: 30_000 }).then((h) => h.jsonValue())) as number;
       } catch (err) {
         const text = await page.evaluate(() => document.body.innerText).catch(() => '');
-        throw new Error(`the popup never showed data: ${(err as Error).message}\npage text: ${text.slice(0, 500)}`);
+        throw new Error(`the popup never showed data: ${(err as Error).message}\npage text: ${text.slice(0, 500)}`, { cause: err });
       }
       const dcl = (await page.evaluate(() => (window as unknown as { __dcl?: number }).__dcl)) ?? -1;
       if (i > 0) {
