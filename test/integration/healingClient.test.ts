@@ -122,4 +122,26 @@ describe.skipIf(why !== null)(`healing client against a real system bus${why ? `
     // a target that is not watched → not-found from the helper, mapped to the closed problem set
     await expect(restart({ target: 'nope.service' }, ctx)).rejects.toSatisfy((e: unknown) => e instanceof Problem && e.problem === 'not-found');
   }, 60_000);
+
+  it('a D-Bus restart: the client reconnects and the helper (restarted by systemd via Requires=) answers again', async () => {
+    const helper = mod?.handlers['healing:helper'];
+    const status = mod?.handlers['healing:status'];
+    if (!helper || !status) throw new Error('module not started');
+    const ctx = { transport: 'internal' as const };
+    await hs.sb.run(['systemctl', 'restart', 'dbus.service']);
+    const seen = new Set<string>();
+    const deadline = Date.now() + 40_000;
+    let h = await helper({}, ctx);
+    while (Date.now() < deadline) {
+      h = await helper({}, ctx);
+      seen.add(h.state);
+      if (h.state === 'running' && seen.size > 1) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(h.state, `${h.why}; seen ${[...seen].join(',')}`).toBe('running');
+    expect(seen.has('unreachable') || seen.has('installed')).toBe(true);
+    const s = await status({}, ctx);
+    expect(s.source).toBe('helper');
+    expect(s.connected).toBe(true);
+  }, 60_000);
 });
