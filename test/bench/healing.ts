@@ -26,7 +26,7 @@ function pct(xs: number[], p: number): number {
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-type ChildMsg = { type: string; at?: number; phase?: string; mainPid?: number; probeOk?: boolean | null; base?: number; now?: number };
+type ChildMsg = { type: string; at?: number; phase?: string; mainPid?: number; probeOk?: boolean | null; base?: number; now?: number; heapUsed?: number };
 
 class Child {
   private waiters: Array<{ type: string; resolve: (m: ChildMsg) => void }> = [];
@@ -178,6 +178,7 @@ export async function main(argv: string[]): Promise<void> {
     recover_p50_ms: r1(pct(recover, 50)),
     recover_p95_ms: r1(pct(recover, 95)),
     rss_added_mb: r1(rssAdded),
+    heap_used_mb: r1((rss?.heapUsed ?? NaN) / 1048576),
     poll_1s_detect_p50_ms: r1(pct(poll, 50)),
     poll_1s_detect_p95_ms: r1(pct(poll, 95)),
     event_detect_same_kills_p50_ms: r1(pct(detectB, 50)),

@@ -109,6 +109,13 @@ export async function call(bus: MessageBus, spec: CallSpec, timeoutMs = 5000): P
   try {
     const reply = await Promise.race([bus.call(msg), timeout]);
     return reply?.body ?? [];
+  } catch (err) {
+    // a timed-out call leaves its reply handler behind in dbus-next: drop it
+    if (err instanceof Problem && err.problem === 'timeout' && msg.serial !== null) {
+      const handlers = (bus as unknown as { _methodReturnHandlers?: Record<number, unknown> })._methodReturnHandlers;
+      if (handlers) delete handlers[msg.serial];
+    }
+    throw err;
   } finally {
     clearTimeout(timer);
   }
