@@ -526,7 +526,7 @@ export async function main(argv: string[]): Promise<void> {
   const result: Record<string, unknown> = { suite: 'questlog', corpus_commands: size };
   if (argv.includes('--crash-only')) {
     log(`crash test: ${crashN} commands from bash and zsh, daemon killed with SIGKILL repeatedly …`);
-    result.crash = await crashTest(crashN, { killEveryMs: 1500, progress: log });
+    result.crash = await crashTest(crashN, { killEveryMs: 400, progress: log });
     if (asJson) process.stdout.write(JSON.stringify(result) + '\n');
     else process.stderr.write(JSON.stringify(result, null, 2) + '\n');
     return;
@@ -571,7 +571,7 @@ export async function main(argv: string[]): Promise<void> {
 
   if (crash) {
     log(`crash test: ${crashN} commands from bash and zsh, daemon killed with SIGKILL repeatedly …`);
-    const cr = await crashTest(crashN, { killEveryMs: 1500, progress: log });
+    const cr = await crashTest(crashN, { killEveryMs: 400, progress: log });
     result.crash = cr;
   }
   result.targets = {
