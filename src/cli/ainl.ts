@@ -12,8 +12,6 @@ import { loadConfig } from '../services/config/loader';
 import { createStack } from '../services/core/stack';
 import { startServe } from '../server/serve';
 import { readOverview } from '../services/system/overview';
-import { composeServices } from '../hosts/runtime';
-import { backgroundServices } from '../hosts/backgroundServices';
 import { formatBytes, formatDuration } from './format';
 import { addFleetCommands } from './fleet';
 
@@ -82,6 +80,9 @@ async function serve(opts: { port?: number; open?: boolean; json?: boolean }): P
 }
 
 async function daemon(): Promise<void> {
+  // loaded on demand: the services pull in SQLite, D-Bus and the parser, which `--help` never needs
+  const { composeServices } = await import('../hosts/runtime');
+  const { backgroundServices } = await import('../hosts/backgroundServices');
   const composed = await composeServices('daemon', backgroundServices, () => undefined);
   process.stderr.write(`ainl daemon: running ${composed.modules.map((m) => m.name).join(', ')} (pid ${process.pid})\n`);
   const stop = async (): Promise<void> => {

@@ -66,5 +66,5 @@ describe('ainl CLI (built, plain Node)', () => {
     expect(run('frobnicate').status).toBe(2);
     expect(run('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     rmSync(home, { recursive: true, force: true });
-  });
+  }, 120_000);
 });
