@@ -28,7 +28,8 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
   let sb: Sandbox;
   let before = '';
 
-  const sh = (script: string, env?: Record<string, string>) => sb.exec(['sh', '-c', script], { env, timeoutMs: 60_000 });
+  const sh = (script: string, env?: Record<string, string>) =>
+    sb.exec(['sh', '-c', script], { env, timeoutMs: 60_000 });
   const run = async (script: string): Promise<string> => {
     const r = await sh(script);
     if (r.code !== 0) throw new Error(`${script} → exit ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
@@ -42,12 +43,16 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
     }
   }
   const helperVersion = async (): Promise<string> => {
-    const r = await sh('busctl --json=short call org.ainl.Helper1 /org/ainl/Helper1 org.ainl.Helper1 Version');
+    const r = await sh(
+      'busctl --json=short call org.ainl.Helper1 /org/ainl/Helper1 org.ainl.Helper1 Version',
+    );
     if (r.code !== 0) return '';
     return String((JSON.parse(r.stdout) as { data: unknown[] }).data[0]);
   };
   const manifestAndFiles = () =>
-    run('cat /var/lib/ai-native-linux/manifest; ls -l --time-style=+ /usr/bin/ainl /usr/bin/questlog /usr/bin/ai; md5sum /usr/lib/systemd/system/ai-native-linux-helper.service.d/10-runtime.conf');
+    run(
+      'cat /var/lib/ai-native-linux/manifest; ls -l --time-style=+ /usr/bin/ainl /usr/bin/questlog /usr/bin/ai; md5sum /usr/lib/systemd/system/ai-native-linux-helper.service.d/10-runtime.conf',
+    );
 
   beforeAll(async () => {
     sb = await Sandbox.start();
@@ -55,7 +60,9 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
     // "dpkg unpack": the packaged layout, staged from this checkout, copied into /opt
     const stage = join(sb.share, 'stage');
     mkdirSync(stage, { recursive: true });
-    execFileSync('sh', [join(REPO, 'packaging/stage-install.sh'), stage, '--link-node-modules'], { stdio: 'pipe' });
+    execFileSync('sh', [join(REPO, 'packaging/stage-install.sh'), stage, '--link-node-modules'], {
+      stdio: 'pipe',
+    });
     await run(`cp -a /ainl-share/stage/opt/ai-native-linux ${APP}`);
   }, 120_000);
 
@@ -81,7 +88,11 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
     expect(await run('readlink /usr/bin/ainl')).toBe(`${APP}/resources/bin/ainl\n`);
     expect(await run('getent group ainl-heal')).toMatch(/^ainl-heal:/);
     expect((await run(`systemctl is-enabled ${HELPER}`)).trim()).toBe('enabled');
-    await waitFor(async () => (await helperVersion()) !== '', 20_000, 'the helper answering Version on the system bus');
+    await waitFor(
+      async () => (await helperVersion()) !== '',
+      20_000,
+      'the helper answering Version on the system bus',
+    );
     expect(await helperVersion()).toMatch(/^\d/);
     // the helper runs the packaged runtime (Electron as Node), not the checkout
     const exec = await run(`systemctl show -p ExecStart --value ${HELPER}`);
@@ -102,10 +113,13 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
   it('the installed units pass systemd-analyze verify and the helper scores <= 2.5 exposure', async () => {
     const v = await sh(`systemd-analyze verify ${HELPER}`);
     expect(v.code, v.stderr).toBe(0);
-    const u = await sh('mkdir -p /tmp/xdg && systemd-analyze verify --user /usr/lib/systemd/user/ai-native-linux.service', {
-      XDG_RUNTIME_DIR: '/tmp/xdg',
-      HOME: '/root',
-    });
+    const u = await sh(
+      'mkdir -p /tmp/xdg && systemd-analyze verify --user /usr/lib/systemd/user/ai-native-linux.service',
+      {
+        XDG_RUNTIME_DIR: '/tmp/xdg',
+        HOME: '/root',
+      },
+    );
     expect(u.code, u.stderr).toBe(0);
     const sec = await run(`systemd-analyze security --no-pager ${HELPER} | tail -n 2`);
     const m = /exposure level for \S+: ([\d.]+)/.exec(sec);
@@ -114,12 +128,25 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
   });
 
   it('the installed helper heals a unit (kill -9 → restarted with a new PID)', async () => {
-    await sb.writeFile('/run/systemd/system/demo.service', '[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n');
-    const fast = { backoffInitialSec: 0.2, backoffMaxSec: 1, cooldownSec: 0, stableSec: 0.3, verifyTimeoutSec: 5 };
+    await sb.writeFile(
+      '/run/systemd/system/demo.service',
+      '[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n',
+    );
+    const fast = {
+      backoffInitialSec: 0.2,
+      backoffMaxSec: 1,
+      cooldownSec: 0,
+      stableSec: 0.3,
+      verifyTimeoutSec: 5,
+    };
     // the admin edits the installed config (so removal must keep it, and purge must remove it)
     await sb.writeFile(
       '/etc/ai-native-linux/config.json',
-      JSON.stringify({ healing: { reconcileIntervalSec: 2, targets: [{ name: 'demo.service', policy: fast }] } }, null, 2),
+      JSON.stringify(
+        { healing: { reconcileIntervalSec: 2, targets: [{ name: 'demo.service', policy: fast }] } },
+        null,
+        2,
+      ),
     );
     await run(`systemctl daemon-reload && systemctl start demo.service && systemctl restart ${HELPER}`);
     await waitFor(async () => (await helperVersion()) !== '', 20_000, 'helper back after restart');
@@ -129,7 +156,10 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
     try {
       await waitFor(
         async () => {
-          const [pid, state] = (await run('systemctl show -p MainPID -p ActiveState demo.service')).trim().split('\n').map((l) => l.split('=')[1]);
+          const [pid, state] = (await run('systemctl show -p MainPID -p ActiveState demo.service'))
+            .trim()
+            .split('\n')
+            .map((l) => l.split('=')[1]);
           return state === 'active' && Number(pid) > 0 && Number(pid) !== pid0;
         },
         20_000,
@@ -143,7 +173,9 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
 
   it('a user runs the headless daemon from the installed user unit, and opts in to the shell hook', async () => {
     const asUser = (cmd: string) =>
-      sh(`setpriv --reuid 1500 --regid 1500 --init-groups env HOME=/home/tester XDG_RUNTIME_DIR=/run/user/1500 PATH=/usr/local/bin:/usr/bin:/bin sh -c '${cmd}'`);
+      sh(
+        `setpriv --reuid 1500 --regid 1500 --init-groups env HOME=/home/tester XDG_RUNTIME_DIR=/run/user/1500 PATH=/usr/local/bin:/usr/bin:/bin sh -c '${cmd}'`,
+      );
     await run('useradd -m -u 1500 -s /bin/bash tester && systemctl start user@1500.service');
     try {
       const en = await asUser('systemctl --user enable --now ai-native-linux.service');
@@ -159,12 +191,18 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
         30_000,
         'questlog status showing the daemon started by the user unit',
       );
-      const mainPid = Number((await asUser('systemctl --user show -p MainPID --value ai-native-linux.service')).stdout.trim());
+      const mainPid = Number(
+        (await asUser('systemctl --user show -p MainPID --value ai-native-linux.service')).stdout.trim(),
+      );
       expect(daemonPid).toBe(mainPid);
       // profile.d: no hook without the opt-in file, the hook with it (login shells)
-      expect((await asUser('bash -lic "echo loaded=\\${__ql_loaded:-no}" 2>/dev/null')).stdout).toContain('loaded=no');
+      expect((await asUser('bash -lic "echo loaded=\\${__ql_loaded:-no}" 2>/dev/null')).stdout).toContain(
+        'loaded=no',
+      );
       await asUser('mkdir -p ~/.config/ai-native-linux && touch ~/.config/ai-native-linux/shell-hook');
-      expect((await asUser('bash -lic "echo loaded=\\${__ql_loaded:-no}" 2>/dev/null')).stdout).toContain('loaded=1');
+      expect((await asUser('bash -lic "echo loaded=\\${__ql_loaded:-no}" 2>/dev/null')).stdout).toContain(
+        'loaded=1',
+      );
       expect((await asUser('systemctl --user disable --now ai-native-linux.service')).code).toBe(0);
     } finally {
       await sh('systemctl stop user@1500.service; userdel -r tester 2>/dev/null; true');
@@ -186,7 +224,11 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
     expect((await sh(`systemctl is-active ${HELPER}`)).stdout.trim()).not.toBe('active');
     await run(`rm -rf ${APP}`); // dpkg removes the package's files
     // dpkg runs the package's own copy of postrm (kept in /var/lib/dpkg/info): use the checkout's
-    await sb.writeFile('/tmp/postrm', await run('cat /ainl-share/stage/opt/ai-native-linux/resources/resources/deb/postrm'), '0755');
+    await sb.writeFile(
+      '/tmp/postrm',
+      await run('cat /ainl-share/stage/opt/ai-native-linux/resources/resources/deb/postrm'),
+      '0755',
+    );
     expect((await sh('/tmp/postrm remove')).code).toBe(0);
     expect((await sh('test -f /etc/ai-native-linux/config.json')).code).toBe(0);
     expect((await sh('test -e /usr/lib/systemd/system/ai-native-linux-helper.service')).code).not.toBe(0);

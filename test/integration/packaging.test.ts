@@ -54,10 +54,21 @@ describe('electron-builder.yml', () => {
     ]);
     expect(y.productName).toBe('ai-native-linux'); // → /opt/ai-native-linux, which the scripts and units use
     expect(y.linux.executableName).toBe('ai-native-linux');
-    expect(y.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', 'node_modules/better-sqlite3/**', 'node_modules/node-pty/**']));
-    expect(y.extraResources.map((r) => `${r.from}→${r.to}`)).toEqual(['resources→resources', 'systemd→systemd', 'packaging/bin→bin', 'docs→docs']);
+    expect(y.asarUnpack).toEqual(
+      expect.arrayContaining(['**/*.node', 'node_modules/better-sqlite3/**', 'node_modules/node-pty/**']),
+    );
+    expect(y.extraResources.map((r) => `${r.from}→${r.to}`)).toEqual([
+      'resources→resources',
+      'systemd→systemd',
+      'packaging/bin→bin',
+      'docs→docs',
+    ]);
     expect(statSync(join(REPO, y.linux.icon)).size).toBeGreaterThan(1000);
-    for (const f of [y.deb.afterInstall, y.deb.afterRemove, ...y.deb.fpm.filter((a) => a.startsWith('--before-remove=')).map((a) => a.split('=')[1] as string)]) {
+    for (const f of [
+      y.deb.afterInstall,
+      y.deb.afterRemove,
+      ...y.deb.fpm.filter((a) => a.startsWith('--before-remove=')).map((a) => a.split('=')[1] as string),
+    ]) {
       expect(statSync(join(REPO, f)).mode & 0o111, `${f} executable`).not.toBe(0);
     }
     expect(y.deb.depends).toEqual(expect.arrayContaining(['dbus', 'systemd']));
@@ -65,7 +76,11 @@ describe('electron-builder.yml', () => {
 
   it("the deb scripts survive electron-builder's template expansion unchanged", () => {
     // the same expansion FpmTarget applies: ${name} must be a known macro or the build throws
-    const known = { executable: 'ai-native-linux', sanitizedProductName: 'ai-native-linux', productFilename: 'ai-native-linux' };
+    const known = {
+      executable: 'ai-native-linux',
+      sanitizedProductName: 'ai-native-linux',
+      productFilename: 'ai-native-linux',
+    };
     for (const f of ['resources/deb/postinst', 'resources/deb/postrm', 'resources/deb/prerm']) {
       const text = read(f);
       const expanded = text.replace(/\${([a-zA-Z]+)}/g, (_m, name: string) => {
@@ -102,7 +117,9 @@ describe('shell scripts', () => {
   });
 
   it.skipIf(!has('zsh'))('the profile.d hook also parses with zsh', () => {
-    const r = spawnSync('zsh', ['-n', join(REPO, 'resources/profile.d/ai-native-linux.sh')], { encoding: 'utf8' });
+    const r = spawnSync('zsh', ['-n', join(REPO, 'resources/profile.d/ai-native-linux.sh')], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
   });
 
@@ -111,8 +128,17 @@ describe('shell scripts', () => {
     const help = spawnSync('sh', [script, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/ainl-integration install/);
-    for (const argv of [[], ['frobnicate'], ['install', '--bogus'], ['install', '--app-dir', 'relative'], ['uninstall', '--nope']]) {
-      const r = spawnSync('sh', [script, ...argv], { encoding: 'utf8', env: { ...process.env, AINL_ROOT: '/nonexistent-root' } });
+    for (const argv of [
+      [],
+      ['frobnicate'],
+      ['install', '--bogus'],
+      ['install', '--app-dir', 'relative'],
+      ['uninstall', '--nope'],
+    ]) {
+      const r = spawnSync('sh', [script, ...argv], {
+        encoding: 'utf8',
+        env: { ...process.env, AINL_ROOT: '/nonexistent-root' },
+      });
       expect(r.status, argv.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/ainl-integration: /);
     }
@@ -128,7 +154,10 @@ describe('shell scripts', () => {
       const profile = join(tmp, 'profile.sh');
       writeFileSync(profile, read('resources/profile.d/ai-native-linux.sh').replaceAll('@APP@', app));
       const runIt = () =>
-        spawnSync('bash', ['-c', `PS1='$ '; . ${profile}; echo done`], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: join(tmp, 'home') } }).stdout;
+        spawnSync('bash', ['-c', `PS1='$ '; . ${profile}; echo done`], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: join(tmp, 'home') },
+        }).stdout;
       expect(runIt()).toBe('done\n');
       writeFileSync(join(tmp, 'home/.config/ai-native-linux/shell-hook'), '');
       expect(runIt()).toBe('HOOK-LOADED\ndone\n');
@@ -142,7 +171,8 @@ describe.skipIf(!has('xmllint'))('XML policies (xmllint)', () => {
   it('the D-Bus policy is well-formed: root may own the name, others may only call its interface', () => {
     const f = join(REPO, 'resources/dbus/org.ainl.Helper1.conf');
     expect(spawnSync('xmllint', ['--noout', '--nonet', f]).status).toBe(0);
-    const xp = (q: string) => spawnSync('xmllint', ['--nonet', '--xpath', q, f], { encoding: 'utf8' }).stdout.trim();
+    const xp = (q: string) =>
+      spawnSync('xmllint', ['--nonet', '--xpath', q, f], { encoding: 'utf8' }).stdout.trim();
     expect(xp('string(/busconfig/policy[@user="root"]/allow/@own)')).toBe('org.ainl.Helper1');
     expect(xp('string(/busconfig/policy[@context="default"]/deny/@own)')).toBe('org.ainl.Helper1');
     expect(xp('count(/busconfig/policy[@context="default"]/allow[@own])')).toBe('0');
@@ -171,7 +201,10 @@ describe.skipIf(!has('xmllint'))('XML policies (xmllint)', () => {
 });
 
 describe.skipIf(!has('desktop-file-validate'))('desktop entries', () => {
-  it.each(['resources/desktop/ai-native-linux.desktop', 'resources/desktop/ai-native-linux-autostart.desktop'])('%s is valid', (f) => {
+  it.each([
+    'resources/desktop/ai-native-linux.desktop',
+    'resources/desktop/ai-native-linux-autostart.desktop',
+  ])('%s is valid', (f) => {
     const r = spawnSync('desktop-file-validate', [join(REPO, f)], { encoding: 'utf8' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect((r.stdout + r.stderr).trim()).toBe('');
@@ -198,7 +231,11 @@ describe.skipIf(!has('systemd-analyze'))('systemd units (systemd-analyze)', () =
     const v = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
     expect(v.status, v.stderr).toBe(0);
     expect(v.stderr.trim()).toBe('');
-    const s = spawnSync('systemd-analyze', ['security', '--offline=true', '--threshold=25', '--no-pager', unit], { encoding: 'utf8' });
+    const s = spawnSync(
+      'systemd-analyze',
+      ['security', '--offline=true', '--threshold=25', '--no-pager', unit],
+      { encoding: 'utf8' },
+    );
     expect(s.status, s.stdout.slice(-500)).toBe(0);
     const m = /Overall exposure level for \S+: ([\d.]+)/.exec(s.stdout);
     expect(Number(m?.[1])).toBeLessThanOrEqual(2.5);
@@ -212,12 +249,18 @@ describe.skipIf(!has('systemd-analyze'))('systemd units (systemd-analyze)', () =
     try {
       const unit = join(tmp, 'ai-native-linux.service');
       writeFileSync(unit, text.replace('ExecStart=/usr/bin/ainl', `ExecStart=${join(REPO, 'bin/ainl')}`));
-      const v = spawnSync('systemd-analyze', ['verify', '--user', unit], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: tmp } });
+      const v = spawnSync('systemd-analyze', ['verify', '--user', unit], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_RUNTIME_DIR: tmp },
+      });
       expect(v.status, v.stderr).toBe(0);
       expect(v.stderr.trim()).toBe(''); // systemd only warns (exit 0) about a bad line: no warnings either
       // and a broken unit fails the same check
       writeFileSync(unit, text.replace('Restart=on-failure', 'Restart=sometimes'));
-      const bad = spawnSync('systemd-analyze', ['verify', '--user', unit], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: tmp } });
+      const bad = spawnSync('systemd-analyze', ['verify', '--user', unit], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_RUNTIME_DIR: tmp },
+      });
       expect(bad.stderr).toMatch(/restart specifier/i);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
@@ -228,13 +271,25 @@ describe.skipIf(!has('systemd-analyze'))('systemd units (systemd-analyze)', () =
 describe('container files (no Docker engine here: checked, never built)', () => {
   it('docker-compose.yml runs the daemon from packaging/Dockerfile with a data volume, hardened', () => {
     const c = yaml.load(read('packaging/docker-compose.yml')) as {
-      services: Record<string, { command: string[]; build: { dockerfile: string; context: string }; volumes: string[]; cap_drop: string[]; read_only: boolean; profiles?: string[] }>;
+      services: Record<
+        string,
+        {
+          command: string[];
+          build: { dockerfile: string; context: string };
+          volumes: string[];
+          cap_drop: string[];
+          read_only: boolean;
+          profiles?: string[];
+        }
+      >;
       volumes: Record<string, unknown>;
     };
     const d = c.services.daemon;
     expect(d?.command).toEqual(['daemon']);
     expect(d?.build.dockerfile).toBe('packaging/Dockerfile');
-    expect(existsSync(resolve(REPO, 'packaging', d?.build.context ?? '', d?.build.dockerfile ?? ''))).toBe(true);
+    expect(existsSync(resolve(REPO, 'packaging', d?.build.context ?? '', d?.build.dockerfile ?? ''))).toBe(
+      true,
+    );
     expect(d?.volumes).toContain('ainl-data:/data');
     expect(Object.keys(c.volumes)).toEqual(['ainl-data']);
     expect(d?.cap_drop).toEqual(['ALL']);

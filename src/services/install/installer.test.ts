@@ -5,7 +5,18 @@
  * person to type the password).
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync, cpSync, rmSync, readdirSync, statSync, existsSync, readFileSync, chmodSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  cpSync,
+  rmSync,
+  readdirSync,
+  statSync,
+  existsSync,
+  readFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,40 +67,83 @@ describe.skipIf(!isRoot)('SystemInstaller (AppImage install/uninstall through pk
     tmp = mkdtempSync(join(tmpdir(), 'ainl-installer-'));
     root = join(tmp, 'root');
     // a staged system: the directories a Debian system has, and its account files
-    for (const d of ['etc/profile.d', 'etc/systemd/system', 'usr/bin', 'usr/lib/systemd/system', 'usr/lib/systemd/user', 'usr/share/dbus-1/system.d', 'usr/share/polkit-1/actions', 'var/lib', 'opt']) {
+    for (const d of [
+      'etc/profile.d',
+      'etc/systemd/system',
+      'usr/bin',
+      'usr/lib/systemd/system',
+      'usr/lib/systemd/user',
+      'usr/share/dbus-1/system.d',
+      'usr/share/polkit-1/actions',
+      'var/lib',
+      'opt',
+    ]) {
       mkdirSync(join(root, d), { recursive: true });
     }
     for (const f of ['group', 'gshadow', 'passwd', 'shadow']) {
       if (existsSync(`/etc/${f}`)) cpSync(`/etc/${f}`, join(root, 'etc', f));
     }
-    writeFileSync(join(root, 'etc/group'), readFileSync(join(root, 'etc/group'), 'utf8').replace(/^ainl-heal:.*\n/m, ''));
+    writeFileSync(
+      join(root, 'etc/group'),
+      readFileSync(join(root, 'etc/group'), 'utf8').replace(/^ainl-heal:.*\n/m, ''),
+    );
     app = fakeAppDir(tmp);
     pkexec = join(tmp, 'pkexec');
     writeFileSync(pkexec, '#!/bin/sh\nexec "$@"\n', { mode: 0o755 });
-    env = { PATH: process.env.PATH, APPIMAGE: join(tmp, 'AI-Native-Linux.AppImage'), APPDIR: app, AINL_ROOT: root, AINL_PKEXEC: pkexec };
+    env = {
+      PATH: process.env.PATH,
+      APPIMAGE: join(tmp, 'AI-Native-Linux.AppImage'),
+      APPDIR: app,
+      AINL_ROOT: root,
+      AINL_PKEXEC: pkexec,
+    };
   });
   afterEach(() => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
   const make = (over: Partial<NodeJS.ProcessEnv> = {}) =>
-    new SystemInstaller({ env: { ...env, ...over }, root, stagingParent: tmp, helperState: async () => 'active' });
+    new SystemInstaller({
+      env: { ...env, ...over },
+      root,
+      stagingParent: tmp,
+      helperState: async () => 'active',
+    });
 
   it('reports an AppImage that can install, then installs, twice, and uninstalls back to the original tree', async () => {
     const before = listTree(root);
     const inst = make();
     const s0 = await inst.status();
-    expect(s0).toMatchObject({ installed: false, mode: null, flavor: 'appimage', canInstall: true, reason: '' });
+    expect(s0).toMatchObject({
+      installed: false,
+      mode: null,
+      flavor: 'appimage',
+      canInstall: true,
+      reason: '',
+    });
 
     const r1 = await inst.install();
-    expect(r1.status).toMatchObject({ installed: true, mode: 'appimage', appDir: '/opt/ai-native-linux', helperState: 'active', missing: [] });
+    expect(r1.status).toMatchObject({
+      installed: true,
+      mode: 'appimage',
+      appDir: '/opt/ai-native-linux',
+      helperState: 'active',
+      missing: [],
+    });
     expect(r1.output).toMatch(/installed \(appimage/);
     // the app was copied out of the (unreadable-to-root) mount into /opt
     expect(existsSync(join(root, 'opt/ai-native-linux/ai-native-linux'))).toBe(true);
-    expect(readFileSync(join(root, 'usr/lib/systemd/system/ai-native-linux-helper.service.d/10-runtime.conf'), 'utf8')).toContain(
+    expect(
+      readFileSync(
+        join(root, 'usr/lib/systemd/system/ai-native-linux-helper.service.d/10-runtime.conf'),
+        'utf8',
+      ),
+    ).toContain(
       'ExecStart=/opt/ai-native-linux/ai-native-linux /opt/ai-native-linux/resources/app/out/main/rootHelper.js',
     );
-    expect(readFileSync(join(root, 'etc/profile.d/ai-native-linux.sh'), 'utf8')).toContain('/opt/ai-native-linux/resources/resources/shell/questlog.bash');
+    expect(readFileSync(join(root, 'etc/profile.d/ai-native-linux.sh'), 'utf8')).toContain(
+      '/opt/ai-native-linux/resources/resources/shell/questlog.bash',
+    );
     expect(readFileSync(join(root, 'etc/group'), 'utf8')).toMatch(/^ainl-heal:/m);
     const tree1 = listTree(root);
     const manifest1 = readFileSync(join(root, 'var/lib/ai-native-linux/manifest'), 'utf8');
@@ -103,7 +157,9 @@ describe.skipIf(!isRoot)('SystemInstaller (AppImage install/uninstall through pk
 
     const u = await inst.uninstall(true);
     expect(u.status).toMatchObject({ installed: false, mode: null });
-    const after = listTree(root).filter((p) => !/^\/etc\/(group|gshadow|passwd|shadow)-$/.test(p) && p !== '/etc/.pwd.lock');
+    const after = listTree(root).filter(
+      (p) => !/^\/etc\/(group|gshadow|passwd|shadow)-$/.test(p) && p !== '/etc/.pwd.lock',
+    );
     expect(after).toEqual(before);
     expect(readFileSync(join(root, 'etc/group'), 'utf8')).not.toMatch(/^ainl-heal:/m);
   }, 30_000);
@@ -114,7 +170,9 @@ describe.skipIf(!isRoot)('SystemInstaller (AppImage install/uninstall through pk
     writeFileSync(join(root, 'etc/ai-native-linux/config.json'), '{"ui":{"theme":"dark"}}\n');
     await inst.uninstall(false);
     expect(readFileSync(join(root, 'etc/ai-native-linux/config.json'), 'utf8')).toContain('dark');
-    expect(parseManifest(readFileSync(join(root, 'var/lib/ai-native-linux/manifest'), 'utf8')).mode).toBeNull();
+    expect(
+      parseManifest(readFileSync(join(root, 'var/lib/ai-native-linux/manifest'), 'utf8')).mode,
+    ).toBeNull();
     expect((await inst.status()).installed).toBe(false);
     // a purge later still finds what was kept
     await inst.install();
@@ -124,7 +182,10 @@ describe.skipIf(!isRoot)('SystemInstaller (AppImage install/uninstall through pk
   }, 30_000);
 
   it('a dismissed password dialog is access-denied; a missing pkexec or a non-AppImage is unavailable', async () => {
-    writeFileSync(pkexec, '#!/bin/sh\necho "Error executing command as another user: Not authorized" >&2\nexit 126\n');
+    writeFileSync(
+      pkexec,
+      '#!/bin/sh\necho "Error executing command as another user: Not authorized" >&2\nexit 126\n',
+    );
     chmodSync(pkexec, 0o755);
     await expect(make().install()).rejects.toMatchObject({ problem: 'access-denied' });
     expect(existsSync(join(root, 'var/lib/ai-native-linux/manifest'))).toBe(false);
@@ -148,13 +209,18 @@ describe.skipIf(!isRoot)('SystemInstaller (AppImage install/uninstall through pk
 
   it('a failing installer is an internal-error with its last line', async () => {
     rmSync(join(app, 'resources', 'resources', 'dbus'), { recursive: true });
-    await expect(make().install()).rejects.toMatchObject({ problem: 'internal-error', message: expect.stringMatching(/missing file in the app/) });
+    await expect(make().install()).rejects.toMatchObject({
+      problem: 'internal-error',
+      message: expect.stringMatching(/missing file in the app/),
+    });
   });
 });
 
 describe('parseManifest', () => {
   it('reads mode, app and the recorded files; ignores junk', () => {
-    const m = parseManifest('file /a\nlink /usr/bin/ainl\nmode appimage\napp /opt/ai-native-linux\ngarbage\nmode evil\n');
+    const m = parseManifest(
+      'file /a\nlink /usr/bin/ainl\nmode appimage\napp /opt/ai-native-linux\ngarbage\nmode evil\n',
+    );
     expect(m).toEqual({ mode: 'appimage', appDir: '/opt/ai-native-linux', files: ['/a', '/usr/bin/ainl'] });
   });
 });

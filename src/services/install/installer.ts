@@ -90,7 +90,8 @@ function run(argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (timedOut) reject(new Problem('timeout', `${cmd} did not finish within ${Math.round(timeoutMs / 1000)} s`));
+      if (timedOut)
+        reject(new Problem('timeout', `${cmd} did not finish within ${Math.round(timeoutMs / 1000)} s`));
       else resolve({ code, output });
     });
   });
@@ -136,16 +137,23 @@ export class SystemInstaller {
     try {
       m = parseManifest(readFileSync(this.root + MANIFEST, 'utf8'));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Problem('internal-error', `cannot read ${MANIFEST}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Problem('internal-error', `cannot read ${MANIFEST}: ${(err as Error).message}`);
     }
     const installed = m.mode !== null;
-    const missing = installed ? m.files.filter((f) => !lstatSync(this.root + f, { throwIfNoEntry: false })) : [];
+    const missing = installed
+      ? m.files.filter((f) => !lstatSync(this.root + f, { throwIfNoEntry: false }))
+      : [];
     const flavor = this.flavor();
     let reason = '';
-    if (flavor === 'deb') reason = 'installed by the .deb package: its own scripts manage the system helper (apt install/remove)';
-    else if (flavor === 'source') reason = 'not running from an AppImage: see docs/install.md for a manual install';
-    else if (!this.pkexec()) reason = 'pkexec is not installed (sudo apt install pkexec), or install by hand: see docs/install.md';
-    else if (installed && m.mode === 'deb') reason = 'the system helper belongs to the .deb package: remove it with apt';
+    if (flavor === 'deb')
+      reason = 'installed by the .deb package: its own scripts manage the system helper (apt install/remove)';
+    else if (flavor === 'source')
+      reason = 'not running from an AppImage: see docs/install.md for a manual install';
+    else if (!this.pkexec())
+      reason = 'pkexec is not installed (sudo apt install pkexec), or install by hand: see docs/install.md';
+    else if (installed && m.mode === 'deb')
+      reason = 'the system helper belongs to the .deb package: remove it with apt';
     return {
       installed,
       mode: m.mode,
@@ -174,10 +182,14 @@ export class SystemInstaller {
       throw new Problem('unavailable', `cannot run ${pkexec}: ${(err as Error).message}`);
     }
     // pkexec: 126 = not authorized or the dialog was dismissed, 127 = cannot authenticate
-    if (r.code === 126 || r.code === 127) throw new Problem('access-denied', 'not authorized: the administrator password was not given');
+    if (r.code === 126 || r.code === 127)
+      throw new Problem('access-denied', 'not authorized: the administrator password was not given');
     if (r.code !== 0) {
       const last = r.output.trim().split('\n').filter(Boolean).pop() ?? '';
-      throw new Problem('internal-error', `the installer failed (exit ${r.code ?? 'signal'})${last ? `: ${last}` : ''}`);
+      throw new Problem(
+        'internal-error',
+        `the installer failed (exit ${r.code ?? 'signal'})${last ? `: ${last}` : ''}`,
+      );
     }
     return r.output;
   }
@@ -186,8 +198,14 @@ export class SystemInstaller {
   async install(): Promise<InstallResult> {
     const pkexec = await this.guard();
     const appDir = this.env.APPDIR as string;
-    if (!existsSync(join(appDir, 'ai-native-linux')) || !existsSync(join(appDir, 'resources', 'resources', 'deb', 'ainl-integration'))) {
-      throw new Problem('not-found', `${appDir} does not look like the AI-Native Linux AppImage (no resources/resources/deb/ainl-integration)`);
+    if (
+      !existsSync(join(appDir, 'ai-native-linux')) ||
+      !existsSync(join(appDir, 'resources', 'resources', 'deb', 'ainl-integration'))
+    ) {
+      throw new Problem(
+        'not-found',
+        `${appDir} does not look like the AI-Native Linux AppImage (no resources/resources/deb/ainl-integration)`,
+      );
     }
     this.busy = true;
     const staging = mkdtempSync(join(this.opts.stagingParent ?? '/var/tmp', 'ai-native-linux-install-'));
@@ -196,7 +214,15 @@ export class SystemInstaller {
       const cp = await run(['cp', '-a', appDir, copy], this.env, this.timeoutMs);
       if (cp.code !== 0) throw new Problem('internal-error', `cannot copy ${appDir}: ${cp.output.trim()}`);
       const script = join(copy, 'resources', 'resources', 'deb', 'ainl-integration');
-      const output = await this.elevated(pkexec, ['/bin/sh', script, 'install', '--copy-from', copy, '--mode', 'appimage']);
+      const output = await this.elevated(pkexec, [
+        '/bin/sh',
+        script,
+        'install',
+        '--copy-from',
+        copy,
+        '--mode',
+        'appimage',
+      ]);
       return { status: await this.status(), output };
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -209,10 +235,19 @@ export class SystemInstaller {
     const st = await this.status();
     if (!st.installed) throw new Problem('not-found', 'the system helper is not installed');
     const script = this.root + INSTALLED_SCRIPT;
-    if (!existsSync(script)) throw new Problem('not-found', `${INSTALLED_SCRIPT} is missing: reinstall first, or remove the files by hand (docs/install.md)`);
+    if (!existsSync(script))
+      throw new Problem(
+        'not-found',
+        `${INSTALLED_SCRIPT} is missing: reinstall first, or remove the files by hand (docs/install.md)`,
+      );
     this.busy = true;
     try {
-      const output = await this.elevated(pkexec, ['/bin/sh', script, 'uninstall', ...(purge ? ['--purge'] : [])]);
+      const output = await this.elevated(pkexec, [
+        '/bin/sh',
+        script,
+        'uninstall',
+        ...(purge ? ['--purge'] : []),
+      ]);
       return { status: await this.status(), output };
     } finally {
       this.busy = false;
