@@ -3,7 +3,7 @@
  * a ring of recent alerts, and three sinks for every fire and resolve: the Quest Log
  * (ctx.events.record), the JSON-lines alert log, and the `monitor:alert` push event.
  */
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MonitorAlert } from '../../shared/contract/monitor';
 import type { EventRecorder } from '../core/module';
@@ -125,7 +125,7 @@ export class AlertManager {
     const path = this.opts.logPath;
     if (!path) return;
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      ensureDir(dirname(path));
       try {
         if (statSync(path).size > this.opts.logMaxBytes) renameSync(path, `${path}.1`);
       } catch {
@@ -140,4 +140,15 @@ export class AlertManager {
       this.logFailed = true;
     }
   }
+}
+
+/**
+ * mkdir -p without `recursive: true`: Node's recursive mkdirSync never returns for some paths
+ * (e.g. below /proc), which would hang the monitor on a bad data directory.
+ */
+function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  mkdirSync(dir, { mode: 0o700 });
 }

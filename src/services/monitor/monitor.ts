@@ -146,6 +146,7 @@ export class Monitor {
               window: cfg.anomaly.window,
               refitEvery: cfg.anomaly.refitEvery,
               minTrain: Math.min(cfg.anomaly.minTrain, cfg.anomaly.window),
+              warmup: cfg.anomaly.warmup,
               suppress: cfg.anomaly.suppress,
               threshold: cfg.anomaly.threshold,
               trees: cfg.anomaly.trees,

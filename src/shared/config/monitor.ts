@@ -65,6 +65,8 @@ const anomalyConfig = z.object({
   window: z.number().int().min(64).max(100_000).default(2000),
   refitEvery: z.number().int().min(10).max(100_000).default(100),
   minTrain: z.number().int().min(16).max(100_000).default(150),
+  /** no anomaly alert before this many samples (300 × 5 s = 25 min after start) */
+  warmup: z.number().int().min(0).max(100_000).default(300),
   /** repeat suppression in samples: a detection must beat every score of that many previous samples */
   suppress: z.number().int().min(1).max(100_000).default(150),
   threshold: z.number().min(0).max(1).default(0.75),
