@@ -60,7 +60,10 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
     // "dpkg unpack": the packaged layout, staged from this checkout, copied into /opt
     const stage = join(sb.share, 'stage');
     mkdirSync(stage, { recursive: true });
-    execFileSync('sh', [join(REPO, 'packaging/stage-install.sh'), stage, '--link-node-modules'], {
+    // link node_modules where the sandbox (its own /tmp) and the hardened helper (ProtectHome=)
+    // can see the checkout; copy them otherwise
+    const linkArgs = /^\/(tmp|root|home|run)\//.test(REPO) ? [] : ['--link-node-modules'];
+    execFileSync('sh', [join(REPO, 'packaging/stage-install.sh'), stage, ...linkArgs], {
       stdio: 'pipe',
     });
     await run(`cp -a /ainl-share/stage/opt/ai-native-linux ${APP}`);
