@@ -40,6 +40,7 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     await hs.installUnit('crashy.service', `[Service]\nExecStart=/bin/sh -c 'sleep 0.2; exit 3'\nRestart=no\n`);
     await hs.installUnit('db.service', `[Service]\nExecStart=${http(dbPort)}\nRestart=no\n`);
     await hs.installUnit('web.service', `[Unit]\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
+    await hs.installUnit('vanish.service', `[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
     await hs.installUnit('selfheal.service', `[Service]\nExecStart=/bin/sleep 100000\nRestart=on-failure\nRestartSec=300ms\n`);
     const httpProbe = (port: number) => ({ type: 'http', url: `http://127.0.0.1:${port}/`, intervalSec: 0.3, timeoutMs: 1000, failureThreshold: 2 });
     hs.writeConfig({
@@ -52,12 +53,13 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
         { name: 'web.service', dependsOn: ['db.service'], policy: fastPolicy },
         { name: 'selfheal.service', policy: fastPolicy },
         { name: 'ghost.service', policy: fastPolicy },
+        { name: 'vanish.service', policy: fastPolicy },
         { name: 'loop-a.service', dependsOn: ['loop-b.service'] },
         { name: 'loop-b.service', dependsOn: ['loop-a.service'] },
       ],
     });
     await hs.sb.run(['systemctl', 'daemon-reload']);
-    await hs.sb.run(['systemctl', 'start', 'demo.service', 'probed.service', 'db.service', 'web.service', 'selfheal.service']);
+    await hs.sb.run(['systemctl', 'start', 'demo.service', 'probed.service', 'db.service', 'web.service', 'selfheal.service', 'vanish.service']);
     await hs.startHelper();
     await hs.waitFor(
       (s) => ['demo.service', 'probed.service', 'db.service'].every((n) => target(s, n).phase === 'healthy'),
@@ -162,6 +164,25 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     expect(dbRestart.id).toBeLessThan(webRestart.id);
     expect(webRestart.ts).toBeGreaterThanOrEqual(dbOk.ts);
     expect(actionsFor(s, 'web.service', 'hold').length).toBeGreaterThan(0);
+  });
+
+  it('a unit that vanishes (file removed, then it dies) is reported, not restarted', async () => {
+    const pid = await hs.mainPid('vanish.service');
+    await hs.sb.run(['rm', '/etc/systemd/system/vanish.service']);
+    await hs.sb.run(['systemctl', 'daemon-reload']);
+    await hs.sb.run(['kill', '-KILL', String(pid)]);
+    const s = await hs.waitFor(
+      (st) => target(st, 'vanish.service').phase === 'unknown' && /not found/.test(target(st, 'vanish.service').reason),
+      8_000,
+      'vanish.service reported as gone',
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    // systemd may still call it "loaded" at the moment it dies: at most one attempt, which fails
+    // cleanly ("not found"), and none after that
+    const attempts = actionsFor(await hs.status(), 'vanish.service', 'restart');
+    expect(attempts.length).toBeLessThanOrEqual(1);
+    for (const a of attempts) expect(a.outcome, a.reason).toBe('failed');
+    expect(target(s, 'vanish.service').loadState).toBe('not-found');
   });
 
   it('survives systemd daemon-reexec and keeps healing', async () => {

@@ -227,7 +227,9 @@ export class HealingEngine extends EventEmitter {
   /** Re-reads every unit target from systemd and evaluates it (safety net for missed signals). */
   async reconcile(why: string): Promise<void> {
     const sd = this.systemd;
-    for (const rt of this.targets.values()) {
+    // higher priority first when several targets need attention at once
+    const ordered = [...this.targets.values()].sort((a, b) => b.cfg.policy.priority - a.cfg.policy.priority);
+    for (const rt of ordered) {
       if (this.disposed) return;
       if (rt.cfg.kind !== 'unit') continue;
       if (!sd) continue;
