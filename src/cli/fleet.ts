@@ -13,7 +13,14 @@ import { loadConfig, type LoadedConfig } from '../services/config/loader';
 import type { FleetDelivery, FleetStatus } from '../shared/contract/fleet';
 import { statusFile, fleetDir } from '../services/fleet/module';
 import { inspectQueue } from '../services/fleet/queue';
-import { buildMessage, displayUrl, fingerprint, instanceLabel, postJson, type WebhookAlert } from '../services/fleet/webhook';
+import {
+  buildMessage,
+  displayUrl,
+  fingerprint,
+  instanceLabel,
+  postJson,
+  type WebhookAlert,
+} from '../services/fleet/webhook';
 import { readSecretFile } from '../services/fleet/metricsServer';
 import { createTransport } from '../services/fleet/logs';
 import { Exposition } from '../services/fleet/exposition';
@@ -38,18 +45,31 @@ function when(ms: number | null): string {
 }
 
 function metricsUrl(cfg: LoadedConfig['config']['fleet']['metrics']): string {
-  const host = cfg.listen === '0.0.0.0' || cfg.listen === '::' ? '127.0.0.1' : cfg.listen.includes(':') ? `[${cfg.listen}]` : cfg.listen;
+  const host =
+    cfg.listen === '0.0.0.0' || cfg.listen === '::'
+      ? '127.0.0.1'
+      : cfg.listen.includes(':')
+        ? `[${cfg.listen}]`
+        : cfg.listen;
   return `${cfg.tlsCertFile ? 'https' : 'http'}://${host}:${cfg.port}${cfg.path}`;
 }
 
 /** GETs the endpoint as a scraper would; resolves with status and body, never throws. */
-function scrape(url: string, token: string | null, timeoutMs = 3000): Promise<{ code: number; body: string; ms: number; error?: string }> {
+function scrape(
+  url: string,
+  token: string | null,
+  timeoutMs = 3000,
+): Promise<{ code: number; body: string; ms: number; error?: string }> {
   const t0 = performance.now();
   const req = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     const r = req(
       url,
-      { headers: token ? { Authorization: `Bearer ${token}` } : {}, timeout: timeoutMs, rejectUnauthorized: false },
+      {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+        timeout: timeoutMs,
+        rejectUnauthorized: false,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -58,7 +78,9 @@ function scrape(url: string, token: string | null, timeoutMs = 3000): Promise<{ 
       },
     );
     r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    r.on('error', (e: NodeJS.ErrnoException) => resolve({ code: 0, body: '', ms: performance.now() - t0, error: e.code ?? e.message }));
+    r.on('error', (e: NodeJS.ErrnoException) =>
+      resolve({ code: 0, body: '', ms: performance.now() - t0, error: e.code ?? e.message }),
+    );
     r.end();
   });
 }
@@ -86,7 +108,9 @@ function readLive(dataDir: string): LiveStatus | null {
 }
 
 function offlineDelivery(enabled: boolean, target: string, dir: string): FleetDelivery {
-  const q = existsSync(dir) ? inspectQueue(dir) : { queued: 0, queuedBytes: 0, dropped: 0, delivered: 0, rejected: 0 };
+  const q = existsSync(dir)
+    ? inspectQueue(dir)
+    : { queued: 0, queuedBytes: 0, dropped: 0, delivered: 0, rejected: 0 };
   return {
     enabled,
     target,
@@ -112,32 +136,64 @@ async function status(opts: { json?: boolean }): Promise<void> {
   const live = readLive(dataDir);
   const dir = fleetDir(dataDir);
   const st: FleetStatus = live?.status ?? {
-    metrics: { enabled: cfg.metrics.enabled, url: null, tls: Boolean(cfg.metrics.tlsCertFile), auth: Boolean(cfg.metrics.bearerTokenFile), scrapes: 0, lastScrapeAt: null, lastScrapeMs: null, error: null },
-    webhook: offlineDelivery(cfg.webhook.enabled, cfg.webhook.url ? displayUrl(cfg.webhook.url) : '(no url)', join(dir, 'webhook')),
+    metrics: {
+      enabled: cfg.metrics.enabled,
+      url: null,
+      tls: Boolean(cfg.metrics.tlsCertFile),
+      auth: Boolean(cfg.metrics.bearerTokenFile),
+      scrapes: 0,
+      lastScrapeAt: null,
+      lastScrapeMs: null,
+      error: null,
+    },
+    webhook: offlineDelivery(
+      cfg.webhook.enabled,
+      cfg.webhook.url ? displayUrl(cfg.webhook.url) : '(no url)',
+      join(dir, 'webhook'),
+    ),
     logs: offlineDelivery(cfg.logs.enabled, createTransport(cfg.logs).target, join(dir, 'logs')),
     problems: [],
   };
   const problems = [...st.problems];
-  for (const p of loaded.problems) if (p.path.startsWith('fleet')) problems.push(`config: ${p.source}: ${p.path}: ${p.message}`);
+  for (const p of loaded.problems)
+    if (p.path.startsWith('fleet')) problems.push(`config: ${p.source}: ${p.path}: ${p.message}`);
   if (!live && (cfg.metrics.enabled || cfg.webhook.enabled || cfg.logs.enabled)) {
-    problems.push('the background service is not running (start the app or "ainl daemon"); figures are from disk');
+    problems.push(
+      'the background service is not running (start the app or "ainl daemon"); figures are from disk',
+    );
   }
   // probe the endpoint like a scraper
   let probe: { ok: boolean; code: number; ms: number; error?: string } | null = null;
   if (cfg.metrics.enabled) {
     let token: string | null = null;
     try {
-      token = cfg.metrics.bearerTokenFile ? readSecretFile(cfg.metrics.bearerTokenFile, 'metrics bearer token') : null;
+      token = cfg.metrics.bearerTokenFile
+        ? readSecretFile(cfg.metrics.bearerTokenFile, 'metrics bearer token')
+        : null;
     } catch (e) {
       problems.push((e as Error).message);
     }
     const url = st.metrics.url ?? metricsUrl(cfg.metrics);
     const r = await scrape(url, token);
-    probe = { ok: r.code === 200, code: r.code, ms: Math.round(r.ms * 10) / 10, ...(r.error ? { error: r.error } : {}) };
-    if (!probe.ok) problems.push(`metrics: ${url} ${r.error ? `does not answer (${r.error})` : `answered HTTP ${r.code}`}`);
+    probe = {
+      ok: r.code === 200,
+      code: r.code,
+      ms: Math.round(r.ms * 10) / 10,
+      ...(r.error ? { error: r.error } : {}),
+    };
+    if (!probe.ok)
+      problems.push(
+        `metrics: ${url} ${r.error ? `does not answer (${r.error})` : `answered HTTP ${r.code}`}`,
+      );
   }
-  for (const [name, d] of [['webhook', st.webhook], ['logs', st.logs]] as const) {
-    if (d.enabled && d.state === 'retrying') problems.push(`${name}: ${d.queued} message(s) waiting for ${d.target}${d.lastError ? ` (${d.lastError})` : ''}`);
+  for (const [name, d] of [
+    ['webhook', st.webhook],
+    ['logs', st.logs],
+  ] as const) {
+    if (d.enabled && d.state === 'retrying')
+      problems.push(
+        `${name}: ${d.queued} message(s) waiting for ${d.target}${d.lastError ? ` (${d.lastError})` : ''}`,
+      );
     if (d.dropped) problems.push(`${name}: ${d.dropped} message(s) were dropped because the queue was full`);
   }
   if (opts.json) {
@@ -149,9 +205,14 @@ async function status(opts: { json?: boolean }): Promise<void> {
       `metrics   ${m.enabled ? (m.url ?? metricsUrl(cfg.metrics)) : 'off'}${m.enabled ? `  ${m.tls ? 'TLS' : 'plain HTTP'}, ${m.auth ? 'bearer token' : 'no token'}` : ''}`,
     );
     if (m.enabled) {
-      lines.push(`          ${probe?.ok ? `answering (${probe.ms} ms)` : 'NOT answering'}; ${m.scrapes} scrape(s), last ${when(m.lastScrapeAt)}`);
+      lines.push(
+        `          ${probe?.ok ? `answering (${probe.ms} ms)` : 'NOT answering'}; ${m.scrapes} scrape(s), last ${when(m.lastScrapeAt)}`,
+      );
     }
-    for (const [name, d] of [['webhook', st.webhook], ['logs', st.logs]] as const) {
+    for (const [name, d] of [
+      ['webhook', st.webhook],
+      ['logs', st.logs],
+    ] as const) {
       if (!d.enabled) {
         lines.push(`${name.padEnd(9)} off`);
         continue;
@@ -178,11 +239,20 @@ async function testWebhook(opts: { json?: boolean; resolve?: boolean }): Promise
     return;
   }
   const now = Date.now();
-  const labels = { ...cfg.labels, alertname: 'AinlWebhookTest', severity: 'info', instance: instanceLabel(cfg), job: 'ainl' };
+  const labels = {
+    ...cfg.labels,
+    alertname: 'AinlWebhookTest',
+    severity: 'info',
+    instance: instanceLabel(cfg),
+    job: 'ainl',
+  };
   const alert: WebhookAlert = {
     status: opts.resolve ? 'resolved' : 'firing',
     labels,
-    annotations: { summary: 'Test alert from ainl fleet test-webhook', description: 'If you read this, alert delivery works.' },
+    annotations: {
+      summary: 'Test alert from ainl fleet test-webhook',
+      description: 'If you read this, alert delivery works.',
+    },
     startsAt: new Date(now).toISOString(),
     endsAt: opts.resolve ? new Date(now).toISOString() : '0001-01-01T00:00:00Z',
     generatorURL: '',
@@ -194,7 +264,8 @@ async function testWebhook(opts: { json?: boolean; resolve?: boolean }): Promise
     const ca = cfg.caFile ? readSecretFile(cfg.caFile, 'webhook CA') : null;
     await postJson(cfg.url, buildMessage([alert], cfg), { timeoutMs: cfg.timeoutMs, bearerToken: token, ca });
     const ms = Math.round(performance.now() - t0);
-    if (opts.json) out(JSON.stringify({ ok: true, url: displayUrl(cfg.url), ms, fingerprint: alert.fingerprint }));
+    if (opts.json)
+      out(JSON.stringify({ ok: true, url: displayUrl(cfg.url), ms, fingerprint: alert.fingerprint }));
     else out(`sent AinlWebhookTest (${alert.status}) to ${displayUrl(cfg.url)}: accepted in ${ms} ms`);
     if (!cfg.enabled) err('note: fleet.webhook.enabled is false, so real alerts are not sent yet');
   } catch (e) {
@@ -233,19 +304,26 @@ async function metrics(): Promise<void> {
 function scrapeConfig(): void {
   const loaded = loadConfig();
   const cfg = loaded.config.fleet.metrics;
-  const host = cfg.listen === '127.0.0.1' || cfg.listen === '::1' || cfg.listen === '0.0.0.0' ? hostname() : cfg.listen;
+  const host =
+    cfg.listen === '127.0.0.1' || cfg.listen === '::1' || cfg.listen === '0.0.0.0' ? hostname() : cfg.listen;
   const lines = [
     'scrape_configs:',
     '  - job_name: ainl',
     ...(cfg.path !== '/metrics' ? [`    metrics_path: ${cfg.path}`] : []),
-    ...(cfg.tlsCertFile ? ['    scheme: https', '    tls_config:', '      ca_file: /etc/prometheus/ainl-ca.pem'] : []),
-    ...(cfg.bearerTokenFile ? ['    authorization:', '      type: Bearer', '      credentials_file: /etc/prometheus/ainl-token'] : []),
+    ...(cfg.tlsCertFile
+      ? ['    scheme: https', '    tls_config:', '      ca_file: /etc/prometheus/ainl-ca.pem']
+      : []),
+    ...(cfg.bearerTokenFile
+      ? ['    authorization:', '      type: Bearer', '      credentials_file: /etc/prometheus/ainl-token']
+      : []),
     '    static_configs:',
     `      - targets: ['${host}:${cfg.port}']`,
   ];
   out(lines.join('\n'));
   if (cfg.listen === '127.0.0.1' || cfg.listen === '::1') {
-    err(`note: the endpoint listens on ${cfg.listen} only; set fleet.metrics.listen (and a bearer token) for a remote Prometheus`);
+    err(
+      `note: the endpoint listens on ${cfg.listen} only; set fleet.metrics.listen (and a bearer token) for a remote Prometheus`,
+    );
   }
 }
 

@@ -60,7 +60,9 @@ async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   }
 }
 
-async function benchScrape(n: number): Promise<{ median: number; p95: number; cpuMs: number; bytes: number; samples: number }> {
+async function benchScrape(
+  n: number,
+): Promise<{ median: number; p95: number; cpuMs: number; bytes: number; samples: number }> {
   const root = mkdtempSync(join(tmpdir(), 'ainl-bench-fleet-'));
   try {
     const c = await composeServices(
@@ -71,7 +73,11 @@ async function benchScrape(n: number): Promise<{ median: number; p95: number; cp
         ['fleet', createFleetModule],
       ],
       () => undefined,
-      env(root, { ...quiet, monitor: { intervalS: 1, unitsEveryS: 0 }, fleet: { metrics: { enabled: true, port: 0 } } }),
+      env(root, {
+        ...quiet,
+        monitor: { intervalS: 1, unitsEveryS: 0 },
+        fleet: { metrics: { enabled: true, port: 0 } },
+      }),
     );
     try {
       const url = (await c.ctx.call('fleet:status', {})).metrics.url;
@@ -84,7 +90,9 @@ async function benchScrape(n: number): Promise<{ median: number; p95: number; cp
             let body = '';
             res.setEncoding('utf8');
             res.on('data', (d: string) => (body += d));
-            res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
+            res.on('end', () =>
+              res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`)),
+            );
           }).on('error', reject);
         });
       let body = '';
@@ -101,7 +109,13 @@ async function benchScrape(n: number): Promise<{ median: number; p95: number; cp
       times.sort((a, b) => a - b);
       // CPU of this process (endpoint and client) per scrape: independent of how busy the machine is
       const cpuMs = (cpu.user + cpu.system) / 1000 / n;
-      return { median: pct(times, 0.5), p95: pct(times, 0.95), cpuMs, bytes: Buffer.byteLength(body), samples: body.split('\n').filter((l) => l && !l.startsWith('#')).length };
+      return {
+        median: pct(times, 0.5),
+        p95: pct(times, 0.95),
+        cpuMs,
+        bytes: Buffer.byteLength(body),
+        samples: body.split('\n').filter((l) => l && !l.startsWith('#')).length,
+      };
     } finally {
       await c.dispose();
     }
@@ -112,9 +126,20 @@ async function benchScrape(n: number): Promise<{ median: number; p95: number; cp
 
 /** N events into a Quest Log at `root`, then the forwarder's cursor set before them. */
 async function seed(root: string, n: number): Promise<void> {
-  const c = await composeServices('bench', [['questlog', createQuestlogModule]], () => undefined, env(root, quiet));
+  const c = await composeServices(
+    'bench',
+    [['questlog', createQuestlogModule]],
+    () => undefined,
+    env(root, quiet),
+  );
   for (let i = 0; i < n; i++) {
-    c.ctx.events.record({ type: 'unit.failed', source: 'bench', severity: i % 5 ? 'info' : 'error', message: `bench event ${i}: nginx.service failed`, data: { i, unit: 'nginx.service' } });
+    c.ctx.events.record({
+      type: 'unit.failed',
+      source: 'bench',
+      severity: i % 5 ? 'info' : 'error',
+      message: `bench event ${i}: nginx.service failed`,
+      data: { i, unit: 'nginx.service' },
+    });
   }
   await c.dispose();
   const dir = join(root, 'data', 'ai-native-linux', 'fleet', 'logs');
@@ -147,7 +172,10 @@ async function benchForwardTcp(n: number): Promise<{ perS: number; perCpuS: numb
   const port = (server.address() as { port: number }).port;
   try {
     await seed(root, n);
-    const e = env(root, { ...quiet, fleet: { logs: { enabled: true, target: 'syslog', syslog: { transport: 'tcp', port } } } });
+    const e = env(root, {
+      ...quiet,
+      fleet: { logs: { enabled: true, target: 'syslog', syslog: { transport: 'tcp', port } } },
+    });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const c = await composeServices(
@@ -176,7 +204,11 @@ async function benchForwardJournal(n: number): Promise<number> {
   const sock = join(root, 'journal.sock');
   const listener = spawn(
     'perl',
-    ['-e', 'use Socket; use IO::Handle; my $p = shift; socket(my $s, AF_UNIX, SOCK_DGRAM, 0) or die; bind($s, sockaddr_un($p)) or die; STDOUT->autoflush(1); print "ready\\n"; my $n = 0; while (defined recv($s, my $b, 1048576, 0)) { $n++; print "$n\\n" if $n % 100 == 0; }', sock],
+    [
+      '-e',
+      'use Socket; use IO::Handle; my $p = shift; socket(my $s, AF_UNIX, SOCK_DGRAM, 0) or die; bind($s, sockaddr_un($p)) or die; STDOUT->autoflush(1); print "ready\\n"; my $n = 0; while (defined recv($s, my $b, 1048576, 0)) { $n++; print "$n\\n" if $n % 100 == 0; }',
+      sock,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let got = 0;
@@ -191,7 +223,10 @@ async function benchForwardJournal(n: number): Promise<number> {
   try {
     await waitFor(() => ready, 10_000);
     await seed(root, n);
-    const e = env(root, { ...quiet, fleet: { logs: { enabled: true, target: 'journald', journalSocket: sock } } });
+    const e = env(root, {
+      ...quiet,
+      fleet: { logs: { enabled: true, target: 'journald', journalSocket: sock } },
+    });
     const t0 = performance.now();
     const c = await composeServices(
       'bench',
@@ -220,7 +255,9 @@ export async function main(argv: string[]): Promise<void> {
   const scrape = await benchScrape(scrapes);
   process.stderr.write(`fleet bench: forwarding ${events} events over syslog TCP …\n`);
   const tcp = await benchForwardTcp(events);
-  process.stderr.write(`fleet bench: forwarding ${events} events to a journald-style unix datagram socket …\n`);
+  process.stderr.write(
+    `fleet bench: forwarding ${events} events to a journald-style unix datagram socket …\n`,
+  );
   const journal = await benchForwardJournal(events);
   const result = {
     /** the machine's 1-minute load average when the bench ended (the figures are wall times) */

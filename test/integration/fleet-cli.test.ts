@@ -13,13 +13,22 @@ import type { AddressInfo } from 'node:net';
 const AINL = resolve(import.meta.dirname, '../../src/cli/ainl.ts');
 let root: string;
 
-function run(args: string[], config: unknown): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  config: unknown,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cfgDir = join(root, 'config', 'ai-native-linux');
   mkdirSync(cfgDir, { recursive: true });
   writeFileSync(join(cfgDir, 'config.json'), JSON.stringify(config));
   return new Promise((res) => {
     const child = spawn(process.execPath, ['--import', 'tsx', AINL, ...args], {
-      env: { PATH: process.env.PATH, HOME: root, XDG_CONFIG_HOME: join(root, 'config'), XDG_DATA_HOME: join(root, 'data'), AINL_SYSTEM_CONFIG_DIR: join(root, 'etc') },
+      env: {
+        PATH: process.env.PATH,
+        HOME: root,
+        XDG_CONFIG_HOME: join(root, 'config'),
+        XDG_DATA_HOME: join(root, 'data'),
+        AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -56,8 +65,20 @@ describe('ainl fleet CLI', () => {
   it('status --json: everything off by default, exit 0', async () => {
     const r = await run(['fleet', 'status', '--json'], {});
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { running: boolean; metrics: { enabled: boolean }; webhook: { state: string }; logs: { state: string }; problems: string[] };
-    expect(j).toMatchObject({ running: false, metrics: { enabled: false }, webhook: { state: 'disabled' }, logs: { state: 'disabled' }, problems: [] });
+    const j = JSON.parse(r.stdout) as {
+      running: boolean;
+      metrics: { enabled: boolean };
+      webhook: { state: string };
+      logs: { state: string };
+      problems: string[];
+    };
+    expect(j).toMatchObject({
+      running: false,
+      metrics: { enabled: false },
+      webhook: { state: 'disabled' },
+      logs: { state: 'disabled' },
+      problems: [],
+    });
   });
 
   it('status: exit 1 and a named problem when the endpoint does not answer', async () => {
@@ -71,15 +92,22 @@ describe('ainl fleet CLI', () => {
     const r = await run(['fleet', 'status'], { fleet: { metrics: { enabled: true, port: dead } } });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/NOT answering/);
-    expect(r.stdout).toMatch(/problem +metrics: http:\/\/127\.0\.0\.1:\d+\/metrics does not answer \(ECONNREFUSED\)/);
+    expect(r.stdout).toMatch(
+      /problem +metrics: http:\/\/127\.0\.0\.1:\d+\/metrics does not answer \(ECONNREFUSED\)/,
+    );
     expect(r.stdout).toMatch(/background service is not running/);
   });
 
   it('test-webhook sends one Alertmanager-shaped alert and exits 0', async () => {
-    const ok = await run(['fleet', 'test-webhook', '--json'], { fleet: { webhook: { url: `http://127.0.0.1:${port}/hook` } } });
+    const ok = await run(['fleet', 'test-webhook', '--json'], {
+      fleet: { webhook: { url: `http://127.0.0.1:${port}/hook` } },
+    });
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true });
-    const msg = JSON.parse(bodies.at(-1)!) as { version: string; alerts: Array<{ labels: Record<string, string> }> };
+    const msg = JSON.parse(bodies.at(-1)!) as {
+      version: string;
+      alerts: Array<{ labels: Record<string, string> }>;
+    };
     expect(msg.version).toBe('4');
     expect(msg.alerts[0]!.labels.alertname).toBe('AinlWebhookTest');
     // not enabled yet: said on stderr

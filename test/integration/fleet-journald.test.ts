@@ -14,7 +14,9 @@ import { composeServices, type ComposedServices } from '../../src/hosts/runtime'
 import { createQuestlogModule } from '../../src/services/questlog/module';
 import { createFleetModule } from '../../src/services/fleet/module';
 
-const JOURNALD = ['/lib/systemd/systemd-journald', '/usr/lib/systemd/systemd-journald'].find((p) => existsSync(p));
+const JOURNALD = ['/lib/systemd/systemd-journald', '/usr/lib/systemd/systemd-journald'].find((p) =>
+  existsSync(p),
+);
 const can =
   process.platform === 'linux' &&
   process.getuid?.() === 0 &&
@@ -41,7 +43,11 @@ describe.skipIf(!can)('fleet log forwarding into a real journald', () => {
     journald = spawn('nsenter', ['-t', String(holderPid), '-m', JOURNALD!], { stdio: 'ignore' });
     const sock = `/proc/${holderPid}/root/run/systemd/journal/socket`;
     // journald recreates its socket at start; wait until it is the new one
-    await waitFor(() => spawnSync('nsenter', ['-t', String(holderPid), '-m', 'test', '-S', '/run/systemd/journal/stdout']).status === 0 && existsSync(sock));
+    await waitFor(
+      () =>
+        spawnSync('nsenter', ['-t', String(holderPid), '-m', 'test', '-S', '/run/systemd/journal/stdout'])
+          .status === 0 && existsSync(sock),
+    );
     await new Promise((r) => setTimeout(r, 300));
   };
   const stopJournald = async (): Promise<void> => {
@@ -52,10 +58,14 @@ describe.skipIf(!can)('fleet log forwarding into a real journald', () => {
     await new Promise((r) => j.once('exit', r));
   };
   const entries = (): Array<Record<string, string>> => {
-    const r = spawnSync('nsenter', ['-t', String(holderPid), '-m', 'journalctl', '--no-pager', '-o', 'json', 'SYSLOG_IDENTIFIER=ainl'], {
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    });
+    const r = spawnSync(
+      'nsenter',
+      ['-t', String(holderPid), '-m', 'journalctl', '--no-pager', '-o', 'json', 'SYSLOG_IDENTIFIER=ainl'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      },
+    );
     return r.stdout
       .split('\n')
       .filter(Boolean)
@@ -88,7 +98,14 @@ describe.skipIf(!can)('fleet log forwarding into a real journald', () => {
       join(root, 'config', 'ai-native-linux', 'config.json'),
       JSON.stringify({
         questlog: { journald: false },
-        fleet: { logs: { enabled: true, target: 'journald', journalSocket: `/proc/${holderPid}/root/run/systemd/journal/socket`, retry: { minMs: 50, maxMs: 200 } } },
+        fleet: {
+          logs: {
+            enabled: true,
+            target: 'journald',
+            journalSocket: `/proc/${holderPid}/root/run/systemd/journal/socket`,
+            retry: { minMs: 50, maxMs: 200 },
+          },
+        },
       }),
     );
     composed = await composeServices(
@@ -98,7 +115,13 @@ describe.skipIf(!can)('fleet log forwarding into a real journald', () => {
         ['fleet', createFleetModule],
       ],
       () => undefined,
-      { PATH: process.env.PATH, HOME: root, XDG_CONFIG_HOME: join(root, 'config'), XDG_DATA_HOME: join(root, 'data'), XDG_RUNTIME_DIR: join(root, 'run') },
+      {
+        PATH: process.env.PATH,
+        HOME: root,
+        XDG_CONFIG_HOME: join(root, 'config'),
+        XDG_DATA_HOME: join(root, 'data'),
+        XDG_RUNTIME_DIR: join(root, 'run'),
+      },
     );
     await waitFor(() => existsSync(join(root, 'data', 'ai-native-linux', 'fleet', 'logs', 'cursor.json')));
   }, 60_000);
@@ -113,14 +136,31 @@ describe.skipIf(!can)('fleet log forwarding into a real journald', () => {
   it('stores structured entries, and loses none while journald is down', async () => {
     const status = () => composed.ctx.call('fleet:status', {});
     for (let i = 0; i < 40; i++) {
-      composed.ctx.events.record({ type: 'unit.failed', source: 'healing', severity: 'error', message: `nginx.service failed (${i})`, data: { i } });
+      composed.ctx.events.record({
+        type: 'unit.failed',
+        source: 'healing',
+        severity: 'error',
+        message: `nginx.service failed (${i})`,
+        data: { i },
+      });
     }
-    composed.ctx.events.record({ type: 'alert.fired', source: 'monitor', severity: 'warning', message: 'Disk almost full\n/srv has 4 % free' });
+    composed.ctx.events.record({
+      type: 'alert.fired',
+      source: 'monitor',
+      severity: 'warning',
+      message: 'Disk almost full\n/srv has 4 % free',
+    });
     await waitFor(async () => (await status()).logs.queued === 0 && (await status()).logs.delivered >= 41);
 
     await stopJournald();
     for (let i = 40; i < 80; i++) {
-      composed.ctx.events.record({ type: 'unit.failed', source: 'healing', severity: 'error', message: `nginx.service failed (${i})`, data: { i } });
+      composed.ctx.events.record({
+        type: 'unit.failed',
+        source: 'healing',
+        severity: 'error',
+        message: `nginx.service failed (${i})`,
+        data: { i },
+      });
     }
     await waitFor(async () => (await status()).logs.consecutiveFailures >= 2);
     expect((await status()).logs.lastError).toMatch(/Connection refused|No such file/);
@@ -137,6 +177,12 @@ describe.skipIf(!can)('fleet log forwarding into a real journald', () => {
     expect(multi.PRIORITY).toBe('4');
     expect(multi._TRANSPORT).toBe('journal');
     const one = got.find((e) => e.MESSAGE === 'nginx.service failed (7)')!;
-    expect(one).toMatchObject({ PRIORITY: '3', AINL_KIND: 'event', AINL_SOURCE: 'healing', AINL_SEVERITY: 'error', AINL_DATA: '{"i":7}' });
+    expect(one).toMatchObject({
+      PRIORITY: '3',
+      AINL_KIND: 'event',
+      AINL_SOURCE: 'healing',
+      AINL_SEVERITY: 'error',
+      AINL_DATA: '{"i":7}',
+    });
   });
 });

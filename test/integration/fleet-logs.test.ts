@@ -44,7 +44,10 @@ async function start(logs: Record<string, unknown>): Promise<{ c: ComposedServic
   mkdirSync(cfgDir, { recursive: true });
   writeFileSync(
     join(cfgDir, 'config.json'),
-    JSON.stringify({ questlog: { journald: false }, fleet: { logs: { enabled: true, retry: { minMs: 30, maxMs: 150 }, ...logs } } }),
+    JSON.stringify({
+      questlog: { journald: false },
+      fleet: { logs: { enabled: true, retry: { minMs: 30, maxMs: 150 }, ...logs } },
+    }),
   );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -99,7 +102,8 @@ function octetFrames(buf: Buffer): string[] {
   return out;
 }
 
-const RFC5424 = /^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (\S+) (\S+) (\d+) (\S+) \[ainl@32473 ([^\]]|\\\])*\] \ufeff(.*)$/s;
+const RFC5424 =
+  /^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (\S+) (\S+) (\d+) (\S+) \[ainl@32473 ([^\]]|\\\])*\] \ufeff(.*)$/s;
 
 describe('fleet log forwarding', () => {
   it('forwards every event over syslog TCP across a receiver outage', async () => {
@@ -169,9 +173,19 @@ describe('fleet log forwarding', () => {
     const second = await start({ target: 'journald', journalSocket: sockPath });
     const c2 = second.c;
     record(c2, 50);
-    c2.ctx.events.record({ type: 'kernel.error', source: 'test', severity: 'critical', message: 'line one\nline two' });
+    c2.ctx.events.record({
+      type: 'kernel.error',
+      source: 'test',
+      severity: 'critical',
+      message: 'line one\nline two',
+    });
     // read from the journal: never sent back to it (that would loop through the journal follower)
-    c2.ctx.events.record({ type: 'journal.warning', source: 'journald', severity: 'warning', message: 'from the journal' });
+    c2.ctx.events.record({
+      type: 'journal.warning',
+      source: 'journald',
+      severity: 'warning',
+      message: 'from the journal',
+    });
     await waitFor(async () => (await status(c2)).logs.consecutiveFailures >= 2);
     expect((await status(c2)).logs.lastError).toMatch(/No such file or directory|Connection refused/);
 
@@ -230,7 +244,13 @@ describe('fleet log forwarding', () => {
     const ids = new Set(entries.map((e) => e.AINL_ID));
     expect(ids.size).toBe(51);
     const multi = entries.find((e) => e.AINL_TYPE === 'kernel.error')!;
-    expect(multi).toMatchObject({ MESSAGE: 'line one\nline two', PRIORITY: '2', SYSLOG_IDENTIFIER: 'ainl', AINL_SOURCE: 'test', AINL_KIND: 'event' });
+    expect(multi).toMatchObject({
+      MESSAGE: 'line one\nline two',
+      PRIORITY: '2',
+      SYSLOG_IDENTIFIER: 'ainl',
+      AINL_SOURCE: 'test',
+      AINL_KIND: 'event',
+    });
     const first = entries.find((e) => e.MESSAGE?.startsWith('event 0 '))!;
     expect(first).toMatchObject({ PRIORITY: '6', AINL_TYPE: 'unit.failed', AINL_DATA: '{"i":0}' });
     for (const e of entries) for (const k of Object.keys(e)) expect(k).toMatch(/^[A-Z0-9][A-Z0-9_]*$/);

@@ -19,7 +19,9 @@ interface Family {
   help: string;
   metrics: Array<{ value?: string; labels?: Record<string, string> }>;
 }
-const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => Family[];
+const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (
+  text: string,
+) => Family[];
 
 const TOKEN = 's3cret-token-for-tests';
 
@@ -27,7 +29,10 @@ function setup(fleet: unknown): { env: NodeJS.ProcessEnv; root: string } {
   const root = mkdtempSync(join(tmpdir(), 'ainl-fleet-metrics-'));
   const cfgDir = join(root, 'config', 'ai-native-linux');
   mkdirSync(cfgDir, { recursive: true });
-  writeFileSync(join(cfgDir, 'config.json'), JSON.stringify({ monitor: { intervalS: 1, unitsEveryS: 0 }, fleet }));
+  writeFileSync(
+    join(cfgDir, 'config.json'),
+    JSON.stringify({ monitor: { intervalS: 1, unitsEveryS: 0 }, fleet }),
+  );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: root,
@@ -104,7 +109,9 @@ describe('fleet metrics endpoint', () => {
     }
     // and the grammar of every sample line: name{label="escaped",…} value
     for (const line of sampleLines(text)) {
-      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? \S+$/);
+      expect(line).toMatch(
+        /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? \S+$/,
+      );
     }
     for (const n of [
       'node_cpu_seconds_total',
@@ -124,7 +131,16 @@ describe('fleet metrics endpoint', () => {
     const cpu = families.find((f) => f.name === 'node_cpu_seconds_total')!;
     expect(cpu.type).toBe('COUNTER');
     const modes = new Set(cpu.metrics.map((m) => m.labels?.mode));
-    expect([...modes].sort()).toEqual(['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user']);
+    expect([...modes].sort()).toEqual([
+      'idle',
+      'iowait',
+      'irq',
+      'nice',
+      'softirq',
+      'steal',
+      'system',
+      'user',
+    ]);
     const mem = families.find((f) => f.name === 'node_memory_MemAvailable_bytes')!;
     expect(Number(mem.metrics[0]?.value)).toBeGreaterThan(1024 * 1024);
     const monitorUp = families.find((f) => f.name === 'ainl_component_up')!;
@@ -133,14 +149,20 @@ describe('fleet metrics endpoint', () => {
     expect(monitorUp.metrics.find((m) => m.labels?.component === 'healing')?.value).toBe('0');
     // filesystems follow node_exporter's labels
     const fs = families.find((f) => f.name === 'node_filesystem_avail_bytes');
-    if (fs) expect(Object.keys(fs.metrics[0]?.labels ?? {}).sort()).toEqual(['device', 'fstype', 'mountpoint']);
+    if (fs)
+      expect(Object.keys(fs.metrics[0]?.labels ?? {}).sort()).toEqual(['device', 'fstype', 'mountpoint']);
   });
 
   it('answers 401 without the bearer token, 404 elsewhere, 405 for POST', async () => {
     expect((await fetch(url)).status).toBe(401);
     expect((await fetch(url, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect((await fetch(url.replace('/metrics', '/nope'), { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
-    expect((await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
+    expect(
+      (await fetch(url.replace('/metrics', '/nope'), { headers: { Authorization: `Bearer ${TOKEN}` } }))
+        .status,
+    ).toBe(404);
+    expect((await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(
+      405,
+    );
   });
 
   it('counts scrapes and reports them in fleet:status', async () => {
@@ -163,9 +185,27 @@ describe('fleet metrics over TLS', () => {
     const s = setup({});
     const cert = join(s.root, 'cert.pem');
     const key = join(s.root, 'key.pem');
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     writeFileSync(
       join(s.root, 'config', 'ai-native-linux', 'config.json'),
@@ -189,7 +229,11 @@ describe('fleet metrics over TLS', () => {
       const families = parsePrometheusTextFormat(body);
       expect(families.find((f) => f.name === 'node_load1')).toBeTruthy();
       // the monitor does not run here: the endpoint still answers, and says so
-      expect(families.find((f) => f.name === 'ainl_component_up')?.metrics.find((m) => m.labels?.component === 'monitor')?.value).toBe('0');
+      expect(
+        families
+          .find((f) => f.name === 'ainl_component_up')
+          ?.metrics.find((m) => m.labels?.component === 'monitor')?.value,
+      ).toBe('0');
     } finally {
       await composed.dispose();
       rmSync(s.root, { recursive: true, force: true });

@@ -14,7 +14,8 @@ import { composeServices, type ComposedServices } from '../../src/hosts/runtime'
 import { createMonitorModule } from '../../src/services/monitor/module';
 import { createFleetModule } from '../../src/services/fleet/module';
 
-const have = (bin: string): boolean => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, bin)));
+const have = (bin: string): boolean =>
+  (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, bin)));
 const available = have('promtool') && have('prometheus');
 
 async function freePort(): Promise<number> {
@@ -38,7 +39,10 @@ describe.skipIf(!available)('fleet metrics with Prometheus itself', () => {
     port = await freePort();
     writeFileSync(
       join(root, 'config', 'ai-native-linux', 'config.json'),
-      JSON.stringify({ monitor: { intervalS: 1, unitsEveryS: 0 }, fleet: { metrics: { enabled: true, port, bearerTokenFile: join(root, 'token') } } }),
+      JSON.stringify({
+        monitor: { intervalS: 1, unitsEveryS: 0 },
+        fleet: { metrics: { enabled: true, port, bearerTokenFile: join(root, 'token') } },
+      }),
     );
     composed = await composeServices(
       'test',
@@ -47,7 +51,13 @@ describe.skipIf(!available)('fleet metrics with Prometheus itself', () => {
         ['fleet', createFleetModule],
       ],
       () => undefined,
-      { PATH: process.env.PATH, HOME: root, XDG_CONFIG_HOME: join(root, 'config'), XDG_DATA_HOME: join(root, 'data'), XDG_RUNTIME_DIR: join(root, 'run') },
+      {
+        PATH: process.env.PATH,
+        HOME: root,
+        XDG_CONFIG_HOME: join(root, 'config'),
+        XDG_DATA_HOME: join(root, 'data'),
+        XDG_RUNTIME_DIR: join(root, 'run'),
+      },
     );
   });
 
@@ -57,14 +67,18 @@ describe.skipIf(!available)('fleet metrics with Prometheus itself', () => {
   });
 
   it('passes promtool check metrics (only node_exporter-inherited name lints)', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     const text = await res.text();
     const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     // 0 = clean, 3 = lint findings only; 1 would be a parse error
     expect([0, 3], r.stderr + r.stdout).toContain(r.status);
     const findings = (r.stdout + r.stderr).split('\n').filter(Boolean);
     // node_exporter's own /proc/meminfo names (node_memory_MemAvailable_bytes …) are camelCase by design
-    const other = findings.filter((l) => !/^node_memory_\S+ metric names should be written in 'snake_case' not 'camelCase'$/.test(l));
+    const other = findings.filter(
+      (l) => !/^node_memory_\S+ metric names should be written in 'snake_case' not 'camelCase'$/.test(l),
+    );
     expect(other).toEqual([]);
   });
 
@@ -89,15 +103,24 @@ describe.skipIf(!available)('fleet metrics with Prometheus itself', () => {
     expect(spawnSync('promtool', ['check', 'config', cfg], { encoding: 'utf8' }).status).toBe(0);
     const prom: ChildProcess = spawn(
       'prometheus',
-      [`--config.file=${cfg}`, `--storage.tsdb.path=${join(root, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'],
+      [
+        `--config.file=${cfg}`,
+        `--storage.tsdb.path=${join(root, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--log.level=warn',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
     prom.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     try {
-      const query = async (q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> => {
+      const query = async (
+        q: string,
+      ): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> => {
         const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
-        const j = (await r.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+        const j = (await r.json()) as {
+          data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+        };
         return j.data.result;
       };
       const end = Date.now() + 25_000;

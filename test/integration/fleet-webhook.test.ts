@@ -62,7 +62,9 @@ class Receiver {
   }
   /** (fingerprint, status) pairs received, in order */
   get received(): string[] {
-    return this.messages.flatMap((m) => m.alerts.map((a) => `${a.labels.entity ?? a.labels.alertname}:${a.status}`));
+    return this.messages.flatMap((m) =>
+      m.alerts.map((a) => `${a.labels.entity ?? a.labels.alertname}:${a.status}`),
+    );
   }
 }
 
@@ -72,7 +74,17 @@ function setup(webhook: Record<string, unknown>): { env: NodeJS.ProcessEnv; root
   mkdirSync(cfgDir, { recursive: true });
   writeFileSync(
     join(cfgDir, 'config.json'),
-    JSON.stringify({ fleet: { webhook: { enabled: true, retry: { minMs: 30, maxMs: 150 }, timeoutMs: 2000, instance: 'test-host', ...webhook } } }),
+    JSON.stringify({
+      fleet: {
+        webhook: {
+          enabled: true,
+          retry: { minMs: 30, maxMs: 150 },
+          timeoutMs: 2000,
+          instance: 'test-host',
+          ...webhook,
+        },
+      },
+    }),
   );
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   return {
@@ -136,11 +148,19 @@ describe('fleet webhook', () => {
     const token = join(tmpdir(), `ainl-fleet-token-${process.pid}`);
     writeFileSync(token, 'hook-token\n');
     cleanups.push(() => rmSync(token, { force: true }));
-    const { env } = setup({ url: `http://127.0.0.1:${port}/hook`, bearerTokenFile: token, labels: { env: 'test' }, externalUrl: 'http://ui.example' });
+    const { env } = setup({
+      url: `http://127.0.0.1:${port}/hook`,
+      bearerTokenFile: token,
+      labels: { env: 'test' },
+      externalUrl: 'http://ui.example',
+    });
     const c = await start(env);
     const a = alert(1);
     c.ctx.emit('monitor:alert', { state: 'fired', alert: a });
-    c.ctx.emit('monitor:alert', { state: 'resolved', alert: { ...a, state: 'resolved', resolvedAt: a.firedAt + 60_000 } });
+    c.ctx.emit('monitor:alert', {
+      state: 'resolved',
+      alert: { ...a, state: 'resolved', resolvedAt: a.firedAt + 60_000 },
+    });
     // below minSeverity (warning): not sent
     c.ctx.emit('monitor:alert', { state: 'fired', alert: alert(2, 'info') });
     await waitFor(() => rx.received.length >= 2);
@@ -158,8 +178,18 @@ describe('fleet webhook', () => {
     });
     expect(typeof m.groupKey).toBe('string');
     const fired = m.alerts[0]!;
-    expect(fired.labels).toMatchObject({ alertname: 'HostOutOfDiskSpace', severity: 'warning', instance: 'test-host', env: 'test', entity: '/data1' });
-    expect(fired.annotations).toMatchObject({ summary: 'Disk almost full', description: '/data1 has 4 % free', suggested_command: 'du -xh /data | sort -h | tail' });
+    expect(fired.labels).toMatchObject({
+      alertname: 'HostOutOfDiskSpace',
+      severity: 'warning',
+      instance: 'test-host',
+      env: 'test',
+      entity: '/data1',
+    });
+    expect(fired.annotations).toMatchObject({
+      summary: 'Disk almost full',
+      description: '/data1 has 4 % free',
+      suggested_command: 'du -xh /data | sort -h | tail',
+    });
     expect(fired.startsAt).toBe('2026-01-01T12:00:01.000Z');
     expect(fired.endsAt).toBe('0001-01-01T00:00:00Z');
     expect(fired.generatorURL).toMatch(/^http:\/\/ui\.example\//);
@@ -184,7 +214,10 @@ describe('fleet webhook', () => {
       c.ctx.emit('monitor:alert', { state: 'fired', alert: a });
       sent.push(`/data${i}:firing`);
       if (i % 3 === 0) {
-        c.ctx.emit('monitor:alert', { state: 'resolved', alert: { ...a, state: 'resolved', resolvedAt: a.firedAt + 1000 } });
+        c.ctx.emit('monitor:alert', {
+          state: 'resolved',
+          alert: { ...a, state: 'resolved', resolvedAt: a.firedAt + 1000 },
+        });
         sent.push(`/data${i}:resolved`);
       }
     }
@@ -202,7 +235,12 @@ describe('fleet webhook', () => {
     // in order, complete, no duplicates (every attempt either failed whole or was acknowledged)
     expect(rx.received).toEqual(sent);
     const st = await status(c);
-    expect(st.webhook).toMatchObject({ delivered: sent.length, dropped: 0, consecutiveFailures: 0, state: 'idle' });
+    expect(st.webhook).toMatchObject({
+      delivered: sent.length,
+      dropped: 0,
+      consecutiveFailures: 0,
+      state: 'idle',
+    });
   });
 
   it('keeps queued alerts on disk across a restart of the service', async () => {
@@ -277,11 +315,21 @@ describe('fleet webhook', () => {
     cleanups.push(() => rx.stop());
     const { env } = setup({ url: `http://127.0.0.1:${port}/hook` });
     const c = await start(env);
-    const base = { id: 1, ts: Date.now(), target: 'nginx.service', reason: 'restarted 5 times in 10 min', actor: 'engine', outcome: 'info' as const };
+    const base = {
+      id: 1,
+      ts: Date.now(),
+      target: 'nginx.service',
+      reason: 'restarted 5 times in 10 min',
+      actor: 'engine',
+      outcome: 'info' as const,
+    };
     c.ctx.emit('healing:event', { ...base, kind: 'gave-up' });
     c.ctx.emit('healing:event', { ...base, id: 2, kind: 'clear', ts: base.ts + 5000 });
     await waitFor(() => rx.received.length >= 2);
     expect(rx.received).toEqual(['AinlHealingGaveUp:firing', 'AinlHealingGaveUp:resolved']);
-    expect(rx.messages[0]!.alerts[0]!.labels).toMatchObject({ severity: 'critical', target: 'nginx.service' });
+    expect(rx.messages[0]!.alerts[0]!.labels).toMatchObject({
+      severity: 'critical',
+      target: 'nginx.service',
+    });
   });
 });

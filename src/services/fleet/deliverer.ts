@@ -92,7 +92,8 @@ export class Deliverer<T> {
     try {
       while (!this.stopped && queue.length) {
         const head = queue.peek(typeof this.opts.batchSize === 'number' ? this.opts.batchSize : 1000);
-        const n = typeof this.opts.batchSize === 'number' ? head.length : Math.max(1, this.opts.batchSize(head));
+        const n =
+          typeof this.opts.batchSize === 'number' ? head.length : Math.max(1, this.opts.batchSize(head));
         const batch = head.slice(0, n);
         const last = batch[batch.length - 1];
         if (!last) break;

@@ -27,7 +27,14 @@ describe('Exposition', () => {
   });
 });
 
-const rec: LogRecord = { kind: 'event', id: 7, ts: Date.UTC(2026, 0, 2, 3, 4, 5, 6), severity: 'error', message: 'two\nlines', fields: { type: 'unit.failed', source: 'journald', unit: 'x.service' } };
+const rec: LogRecord = {
+  kind: 'event',
+  id: 7,
+  ts: Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+  severity: 'error',
+  message: 'two\nlines',
+  fields: { type: 'unit.failed', source: 'journald', unit: 'x.service' },
+};
 
 describe('journald native encoding', () => {
   it('uses KEY=value lines, and the length-prefixed form for multi-line values', () => {
@@ -55,9 +62,26 @@ describe('RFC 5424 encoding', () => {
 
 describe('commands', () => {
   it('forwards the stored (already redacted) text with its context', () => {
-    const r = fromCommand({ id: 3, ts: 1, duration: 5, exit: 2, command: 'curl -H "Authorization: [REDACTED:token]"', cwd: '/srv', user: 'ann', host: 'h', tty: 'pts/1', session: 's', shell: 'bash', redacted: 'token' });
+    const r = fromCommand({
+      id: 3,
+      ts: 1,
+      duration: 5,
+      exit: 2,
+      command: 'curl -H "Authorization: [REDACTED:token]"',
+      cwd: '/srv',
+      user: 'ann',
+      host: 'h',
+      tty: 'pts/1',
+      session: 's',
+      shell: 'bash',
+      redacted: 'token',
+    });
     expect(r).toMatchObject({ kind: 'command', severity: 'warning' });
-    expect(r.fields).toMatchObject({ command: 'curl -H "Authorization: [REDACTED:token]"', exit: '2', redacted: 'token' });
+    expect(r.fields).toMatchObject({
+      command: 'curl -H "Authorization: [REDACTED:token]"',
+      exit: '2',
+      redacted: 'token',
+    });
   });
 });
 
@@ -75,7 +99,10 @@ describe('fleet config', () => {
     const c = fleetConfig.parse({});
     expect([c.metrics.enabled, c.webhook.enabled, c.logs.enabled]).toEqual([false, false, false]);
     expect(c.metrics.listen).toBe('127.0.0.1');
-    const bad = fleetConfig.safeParse({ webhook: { url: 'ftp://x' }, metrics: { tlsCertFile: 'relative.pem' } });
+    const bad = fleetConfig.safeParse({
+      webhook: { url: 'ftp://x' },
+      metrics: { tlsCertFile: 'relative.pem' },
+    });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues.map((i) => i.path.join('.')))).toContain('metrics.tlsCertFile');
   });

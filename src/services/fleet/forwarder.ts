@@ -39,7 +39,8 @@ export class QuestlogForwarder {
     this.feedsJournal = cfg.target === 'journald' || cfg.syslog.transport === 'unix';
     try {
       const c = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<Cursor>;
-      if (Number.isSafeInteger(c.event) && Number.isSafeInteger(c.command)) this.cursor = { event: c.event!, command: c.command! };
+      if (Number.isSafeInteger(c.event) && Number.isSafeInteger(c.command))
+        this.cursor = { event: c.event!, command: c.command! };
     } catch {
       /* first start: begin at the newest rows (no backlog flood) */
     }
@@ -76,9 +77,17 @@ export class QuestlogForwarder {
       return;
     }
     const cap = this.cfg.queue.maxItems;
-    const events = await this.newer<QuestEvent>((limit, offset) => this.call('questlog:events', { limit, offset, order: 'newest' }), this.cursor.event, cap);
+    const events = await this.newer<QuestEvent>(
+      (limit, offset) => this.call('questlog:events', { limit, offset, order: 'newest' }),
+      this.cursor.event,
+      cap,
+    );
     const commands = this.cfg.includeCommands
-      ? await this.newer<QuestCommand>((limit, offset) => this.call('questlog:search', { limit, offset, order: 'newest' }), this.cursor.command, cap)
+      ? await this.newer<QuestCommand>(
+          (limit, offset) => this.call('questlog:search', { limit, offset, order: 'newest' }),
+          this.cursor.command,
+          cap,
+        )
       : [];
     if (!events.length && !commands.length) return;
     const records: LogRecord[] = [];
@@ -92,8 +101,12 @@ export class QuestlogForwarder {
     for (const c of commands) records.push(fromCommand(c));
     records.sort((a, b) => a.ts - b.ts || a.id - b.id);
     if (records.length) this.queue.push(records);
-    const last = (rows: Array<{ id: number }>, prev: number): number => rows.reduce((m, r) => Math.max(m, r.id), prev);
-    this.cursor = { event: last(events, this.cursor.event), command: this.cfg.includeCommands ? last(commands, this.cursor.command) : this.cursor.command };
+    const last = (rows: Array<{ id: number }>, prev: number): number =>
+      rows.reduce((m, r) => Math.max(m, r.id), prev);
+    this.cursor = {
+      event: last(events, this.cursor.event),
+      command: this.cfg.includeCommands ? last(commands, this.cursor.command) : this.cursor.command,
+    };
     this.save();
     if (records.length) this.onQueued();
   }

@@ -26,11 +26,41 @@ export interface LogRecord {
   fields: Record<string, string>;
 }
 
-const PRIORITY: Record<LogRecord['severity'], number> = { debug: 7, info: 6, warning: 4, error: 3, critical: 2 };
-const SEVERITY_RANK: Record<LogRecord['severity'], number> = { debug: 0, info: 1, warning: 2, error: 3, critical: 4 };
+const PRIORITY: Record<LogRecord['severity'], number> = {
+  debug: 7,
+  info: 6,
+  warning: 4,
+  error: 3,
+  critical: 2,
+};
+const SEVERITY_RANK: Record<LogRecord['severity'], number> = {
+  debug: 0,
+  info: 1,
+  warning: 2,
+  error: 3,
+  critical: 4,
+};
 const FACILITY: Record<string, number> = {
-  kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9, authpriv: 10, ftp: 11,
-  local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23,
+  kern: 0,
+  user: 1,
+  mail: 2,
+  daemon: 3,
+  auth: 4,
+  syslog: 5,
+  lpr: 6,
+  news: 7,
+  uucp: 8,
+  cron: 9,
+  authpriv: 10,
+  ftp: 11,
+  local0: 16,
+  local1: 17,
+  local2: 18,
+  local3: 19,
+  local4: 20,
+  local5: 21,
+  local6: 22,
+  local7: 23,
 };
 /** Longest field value sent (journald refuses oversized datagrams; syslog relays cut long lines). */
 const MAX_FIELD = 48 * 1024;
@@ -180,7 +210,9 @@ export class UnixDatagramTransport implements LogTransport {
       if (this.child === child) this.child = null;
     };
     child.on('error', (err) => failAll(`cannot run perl for unix datagrams: ${err.message}`));
-    child.on('exit', (code, signal) => failAll(`the datagram sender exited (${signal ?? code}) ${stderr.trim()}`.trim()));
+    child.on('exit', (code, signal) =>
+      failAll(`the datagram sender exited (${signal ?? code}) ${stderr.trim()}`.trim()),
+    );
     child.stdin.on('error', () => undefined);
     this.child = child;
     return child;
@@ -231,7 +263,10 @@ export class UdpTransport implements LogTransport {
     const sock = this.sock;
     await Promise.all(
       messages.map(
-        (m) => new Promise<void>((resolve, reject) => sock.send(m, this.port, this.host, (err) => (err ? reject(err) : resolve()))),
+        (m) =>
+          new Promise<void>((resolve, reject) =>
+            sock.send(m, this.port, this.host, (err) => (err ? reject(err) : resolve())),
+          ),
       ),
     );
   }
@@ -268,7 +303,10 @@ export class TcpTransport implements LogTransport {
     return new Promise<Socket>((resolve, reject) => {
       const sock = connect({ host: this.host, port: this.port });
       sock.setNoDelay(true);
-      const t = setTimeout(() => sock.destroy(new Error(`connect to ${this.target} timed out`)), this.timeoutMs);
+      const t = setTimeout(
+        () => sock.destroy(new Error(`connect to ${this.target} timed out`)),
+        this.timeoutMs,
+      );
       sock.once('connect', () => {
         clearTimeout(t);
         this.sock = sock;
@@ -289,7 +327,9 @@ export class TcpTransport implements LogTransport {
   async send(messages: Buffer[]): Promise<void> {
     const sock = await this.connect();
     const frames = messages.map((m) =>
-      this.framing === 'lf' ? Buffer.concat([m, Buffer.from('\n')]) : Buffer.concat([Buffer.from(`${m.length} `), m]),
+      this.framing === 'lf'
+        ? Buffer.concat([m, Buffer.from('\n')])
+        : Buffer.concat([Buffer.from(`${m.length} `), m]),
     );
     await new Promise<void>((resolve, reject) => {
       sock.write(Buffer.concat(frames), (err) => (err ? reject(err) : resolve()));

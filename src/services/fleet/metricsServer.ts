@@ -2,7 +2,12 @@
  * The opt-in Prometheus endpoint: HTTP (or HTTPS with a PEM certificate and key from files) on a
  * configurable address, optional bearer token from a file, GET/HEAD of the metrics path only.
  */
-import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttp,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
@@ -25,9 +30,12 @@ export function readSecretFile(path: string, what: string): string {
   try {
     text = readFileSync(path, 'utf8').trim();
   } catch (err) {
-    throw new Error(`cannot read the ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      cause: err,
-    });
+    throw new Error(
+      `cannot read the ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   if (!text) throw new Error(`the ${what} file ${path} is empty`);
   return text;
@@ -40,20 +48,35 @@ function tokenMatches(header: string | undefined, token: Buffer): boolean {
   return got.length === token.length && timingSafeEqual(got, token);
 }
 
-export async function startMetricsServer(cfg: FleetMetricsConfig, render: () => Promise<string>): Promise<MetricsServer> {
-  const token = cfg.bearerTokenFile ? Buffer.from(readSecretFile(cfg.bearerTokenFile, 'metrics bearer token')) : null;
+export async function startMetricsServer(
+  cfg: FleetMetricsConfig,
+  render: () => Promise<string>,
+): Promise<MetricsServer> {
+  const token = cfg.bearerTokenFile
+    ? Buffer.from(readSecretFile(cfg.bearerTokenFile, 'metrics bearer token'))
+    : null;
   if (Boolean(cfg.tlsCertFile) !== Boolean(cfg.tlsKeyFile)) {
     throw new Error('fleet.metrics: tlsCertFile and tlsKeyFile go together (set both or neither)');
   }
-  const tls = cfg.tlsCertFile ? { cert: readSecretFile(cfg.tlsCertFile, 'TLS certificate'), key: readSecretFile(cfg.tlsKeyFile, 'TLS key') } : null;
+  const tls = cfg.tlsCertFile
+    ? {
+        cert: readSecretFile(cfg.tlsCertFile, 'TLS certificate'),
+        key: readSecretFile(cfg.tlsKeyFile, 'TLS key'),
+      }
+    : null;
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (code: number, body: string, headers: Record<string, string> = {}): void => {
-      res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+      res.writeHead(code, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+        ...headers,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(405, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
     if (path === '/' && cfg.path !== '/') {
       return send(200, `AI-Native Linux exporter\nmetrics: ${cfg.path}\n`);
     }
@@ -63,7 +86,8 @@ export async function startMetricsServer(cfg: FleetMetricsConfig, render: () => 
     }
     render().then(
       (body) => send(200, body, { 'Content-Type': CONTENT_TYPE }),
-      (err: unknown) => send(500, `cannot collect metrics: ${err instanceof Error ? err.message : String(err)}\n`),
+      (err: unknown) =>
+        send(500, `cannot collect metrics: ${err instanceof Error ? err.message : String(err)}\n`),
     );
   };
 

@@ -55,7 +55,9 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
   if (cfg.webhook.enabled) {
     try {
       if (!cfg.webhook.url) throw new Error('fleet.webhook.enabled is true but fleet.webhook.url is empty');
-      const token = cfg.webhook.bearerTokenFile ? readSecretFile(cfg.webhook.bearerTokenFile, 'webhook bearer token') : null;
+      const token = cfg.webhook.bearerTokenFile
+        ? readSecretFile(cfg.webhook.bearerTokenFile, 'webhook bearer token')
+        : null;
       const ca = cfg.webhook.caFile ? readSecretFile(cfg.webhook.caFile, 'webhook CA') : null;
       const queue = new DiskQueue<WebhookAlert>(join(dir, 'webhook'), cfg.webhook.queue);
       webhookQueue = queue;
@@ -65,11 +67,18 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
         retry: cfg.webhook.retry,
         batchSize: (items) => groupSize(items, cfg.webhook.maxAlertsPerMessage),
         send: (batch) =>
-          postJson(cfg.webhook.url, buildMessage(batch.map((b) => b.data), cfg.webhook), {
-            timeoutMs: cfg.webhook.timeoutMs,
-            bearerToken: token,
-            ca,
-          }),
+          postJson(
+            cfg.webhook.url,
+            buildMessage(
+              batch.map((b) => b.data),
+              cfg.webhook,
+            ),
+            {
+              timeoutMs: cfg.webhook.timeoutMs,
+              bearerToken: token,
+              ca,
+            },
+          ),
         onError: (m) => log.warn(`webhook: ${m} (${queue.length} queued, retrying)`),
         onRecover: () => log.info(`webhook: ${webhookTarget} reachable again`),
       });
@@ -137,7 +146,8 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
       } else if (['clear', 'verify-ok', 'resume'].includes(action.kind) && gaveUp.has(action.target)) {
         const g = gaveUp.get(action.target)!;
         gaveUp.delete(action.target);
-        if (cfg.webhook.sendResolved) enqueueAlerts([healingGaveUpAlert(action.target, g.reason, g.at, action.ts, cfg.webhook)]);
+        if (cfg.webhook.sendResolved)
+          enqueueAlerts([healingGaveUpAlert(action.target, g.reason, g.at, action.ts, cfg.webhook)]);
       }
     }),
   );
@@ -151,7 +161,8 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
         ctx.call('questlog:search', { limit: 1, order: 'newest' }).then(
           (r) => {
             const c = r.items[0];
-            if (c && c.ts > 0) counters.questlogLagS = Math.max(0, (Date.now() - (c.ts + Math.max(0, c.duration))) / 1000);
+            if (c && c.ts > 0)
+              counters.questlogLagS = Math.max(0, (Date.now() - (c.ts + Math.max(0, c.duration))) / 1000);
           },
           () => undefined,
         );
@@ -173,7 +184,8 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
   disposers.push(ctx.subscribe('monitor:sample', () => (snapshot = null)));
   const sources: MetricsSources = {
     monitorCurrent: async () => (snapshot ??= await ctx.call('monitor:current', {})),
-    monitorAlerts: () => ctx.call('monitor:alerts', { activeOnly: true, limit: 10_000 }).then((r) => r.active),
+    monitorAlerts: () =>
+      ctx.call('monitor:alerts', { activeOnly: true, limit: 10_000 }).then((r) => r.active),
     healingStatus: () => ctx.call('healing:status', {}),
     questlogStatus: () => ctx.call('questlog:status', {}),
   };
@@ -183,7 +195,10 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
   ];
   const render = async (): Promise<string> => {
     const t0 = performance.now();
-    const text = await renderMetrics(sources, counters, { staleAfterS: cfg.metrics.staleAfterS, pipelines: pipelines() });
+    const text = await renderMetrics(sources, counters, {
+      staleAfterS: cfg.metrics.staleAfterS,
+      pipelines: pipelines(),
+    });
     counters.scrapes++;
     counters.lastScrapeAt = Date.now();
     counters.lastScrapeMs = performance.now() - t0;
@@ -196,7 +211,9 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
       server = await startMetricsServer(cfg.metrics, render);
       log.info(`metrics: serving ${server.url}${server.auth ? ' (bearer token required)' : ''}`);
       if (!server.auth && !['127.0.0.1', '::1', 'localhost'].includes(cfg.metrics.listen)) {
-        log.warn(`metrics: listening on ${cfg.metrics.listen} without a bearer token; anyone who reaches the port reads the metrics`);
+        log.warn(
+          `metrics: listening on ${cfg.metrics.listen} without a bearer token; anyone who reaches the port reads the metrics`,
+        );
       }
     } catch (err) {
       metricsError = (err as Error).message;
@@ -228,7 +245,8 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
   function logsStatus(): FleetStatus['logs'] {
     if (!logs) return disabled(transport.target, join(dir, 'logs'));
     const s = logs.status(true);
-    if (forwarder?.lastError && !s.lastError) return { ...s, lastError: `reading the Quest Log: ${forwarder.lastError}` };
+    if (forwarder?.lastError && !s.lastError)
+      return { ...s, lastError: `reading the Quest Log: ${forwarder.lastError}` };
     return s;
   }
   const status = (): FleetStatus => ({
@@ -250,7 +268,11 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
     if (!anyEnabled) return;
     try {
       const file = statusFile(ctx.paths.dataDir);
-      writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, writtenAt: Date.now(), status: status() }), { mode: 0o600 });
+      writeFileSync(
+        `${file}.tmp`,
+        JSON.stringify({ pid: process.pid, writtenAt: Date.now(), status: status() }),
+        { mode: 0o600 },
+      );
       renameSync(`${file}.tmp`, file);
     } catch (err) {
       log.debug?.(`cannot write the status file: ${(err as Error).message}`);
@@ -266,24 +288,40 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
       'fleet:status': () => status(),
       'fleet:metrics': async () => {
         const t0 = performance.now();
-        const text = await renderMetrics(sources, counters, { staleAfterS: cfg.metrics.staleAfterS, pipelines: pipelines() });
+        const text = await renderMetrics(sources, counters, {
+          staleAfterS: cfg.metrics.staleAfterS,
+          pipelines: pipelines(),
+        });
         return { text, tookMs: performance.now() - t0 };
       },
       'fleet:testWebhook': (req) => {
-        if (!webhook) throw new Error(cfg.webhook.enabled ? problems.join('; ') : 'the webhook is off (fleet.webhook.enabled = false)');
+        if (!webhook)
+          throw new Error(
+            cfg.webhook.enabled ? problems.join('; ') : 'the webhook is off (fleet.webhook.enabled = false)',
+          );
         const now = Date.now();
-        const labels = { ...cfg.webhook.labels, alertname: 'AinlWebhookTest', severity: 'info', instance: instanceLabel(cfg.webhook), job: 'ainl' };
+        const labels = {
+          ...cfg.webhook.labels,
+          alertname: 'AinlWebhookTest',
+          severity: 'info',
+          instance: instanceLabel(cfg.webhook),
+          job: 'ainl',
+        };
         const base: WebhookAlert = {
           status: 'firing',
           labels,
-          annotations: { summary: 'Test alert from ainl fleet test-webhook', description: 'If you read this, alert delivery works.' },
+          annotations: {
+            summary: 'Test alert from ainl fleet test-webhook',
+            description: 'If you read this, alert delivery works.',
+          },
           startsAt: new Date(now).toISOString(),
           endsAt: '0001-01-01T00:00:00Z',
           generatorURL: '',
           fingerprint: fingerprint(labels),
         };
         const alerts = [base];
-        if (req.resolve) alerts.push({ ...base, status: 'resolved', endsAt: new Date(now + 1).toISOString() });
+        if (req.resolve)
+          alerts.push({ ...base, status: 'resolved', endsAt: new Date(now + 1).toISOString() });
         enqueueAlerts(alerts);
         return { queued: alerts.length, fingerprint: base.fingerprint };
       },

@@ -29,7 +29,11 @@ export function collectStat(x: Exposition, procRoot: string, problems: string[])
   const text = read(procRoot, 'stat');
   if (text === null) return void problems.push('/proc/stat unreadable');
   const cpu = x.family('node_cpu_seconds_total', 'counter', 'Seconds the CPUs spent in each mode.');
-  const guest = x.family('node_cpu_guest_seconds_total', 'counter', 'Seconds the CPUs spent in guests (VMs) for each mode.');
+  const guest = x.family(
+    'node_cpu_guest_seconds_total',
+    'counter',
+    'Seconds the CPUs spent in guests (VMs) for each mode.',
+  );
   for (const line of text.split('\n')) {
     if (line.startsWith('cpu')) {
       if (line.startsWith('cpu ')) continue;
@@ -73,7 +77,11 @@ export function collectMeminfo(x: Exposition, procRoot: string, problems: string
     const field = m[1].replace(/\((.*)\)/, '_$1').replace(/[^a-zA-Z0-9_]/g, '_');
     const bytes = m[3] === 'kB';
     const name = `node_memory_${field}${bytes ? '_bytes' : ''}`;
-    x.family(name, 'gauge', `Memory information field ${field}${bytes ? '_bytes' : ''}.`)(Number(m[2]) * (bytes ? 1024 : 1));
+    x.family(
+      name,
+      'gauge',
+      `Memory information field ${field}${bytes ? '_bytes' : ''}.`,
+    )(Number(m[2]) * (bytes ? 1024 : 1));
   }
 }
 
@@ -90,17 +98,45 @@ export function collectDiskstats(x: Exposition, procRoot: string, problems: stri
   const text = read(procRoot, 'diskstats');
   if (text === null) return void problems.push('/proc/diskstats unreadable');
   const fam = {
-    readsCompleted: x.family('node_disk_reads_completed_total', 'counter', 'The total number of reads completed successfully.'),
+    readsCompleted: x.family(
+      'node_disk_reads_completed_total',
+      'counter',
+      'The total number of reads completed successfully.',
+    ),
     readsMerged: x.family('node_disk_reads_merged_total', 'counter', 'The total number of reads merged.'),
-    readBytes: x.family('node_disk_read_bytes_total', 'counter', 'The total number of bytes read successfully.'),
-    readTime: x.family('node_disk_read_time_seconds_total', 'counter', 'The total number of seconds spent by all reads.'),
-    writesCompleted: x.family('node_disk_writes_completed_total', 'counter', 'The total number of writes completed successfully.'),
+    readBytes: x.family(
+      'node_disk_read_bytes_total',
+      'counter',
+      'The total number of bytes read successfully.',
+    ),
+    readTime: x.family(
+      'node_disk_read_time_seconds_total',
+      'counter',
+      'The total number of seconds spent by all reads.',
+    ),
+    writesCompleted: x.family(
+      'node_disk_writes_completed_total',
+      'counter',
+      'The total number of writes completed successfully.',
+    ),
     writesMerged: x.family('node_disk_writes_merged_total', 'counter', 'The number of writes merged.'),
-    writtenBytes: x.family('node_disk_written_bytes_total', 'counter', 'The total number of bytes written successfully.'),
-    writeTime: x.family('node_disk_write_time_seconds_total', 'counter', 'This is the total number of seconds spent by all writes.'),
+    writtenBytes: x.family(
+      'node_disk_written_bytes_total',
+      'counter',
+      'The total number of bytes written successfully.',
+    ),
+    writeTime: x.family(
+      'node_disk_write_time_seconds_total',
+      'counter',
+      'This is the total number of seconds spent by all writes.',
+    ),
     ioNow: x.family('node_disk_io_now', 'gauge', 'The number of I/Os currently in progress.'),
     ioTime: x.family('node_disk_io_time_seconds_total', 'counter', 'Total seconds spent doing I/Os.'),
-    ioWeighted: x.family('node_disk_io_time_weighted_seconds_total', 'counter', 'The weighted number of seconds spent doing I/Os.'),
+    ioWeighted: x.family(
+      'node_disk_io_time_weighted_seconds_total',
+      'counter',
+      'The weighted number of seconds spent doing I/Os.',
+    ),
   };
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
@@ -128,13 +164,21 @@ const NET_TX = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'colls', 'carrier', 
 export function collectNetdev(x: Exposition, procRoot: string, problems: string[]): void {
   const text = read(procRoot, 'net/dev');
   if (text === null) return void problems.push('/proc/net/dev unreadable');
-  const rx = NET_RX.map((k) => x.family(`node_network_receive_${k}_total`, 'counter', `Network device statistic receive_${k}.`));
-  const tx = NET_TX.map((k) => x.family(`node_network_transmit_${k}_total`, 'counter', `Network device statistic transmit_${k}.`));
+  const rx = NET_RX.map((k) =>
+    x.family(`node_network_receive_${k}_total`, 'counter', `Network device statistic receive_${k}.`),
+  );
+  const tx = NET_TX.map((k) =>
+    x.family(`node_network_transmit_${k}_total`, 'counter', `Network device statistic transmit_${k}.`),
+  );
   for (const line of text.split('\n')) {
     const i = line.indexOf(':');
     if (i < 0) continue;
     const device = line.slice(0, i).trim();
-    const f = line.slice(i + 1).trim().split(/\s+/).map(Number);
+    const f = line
+      .slice(i + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (!device || f.length < 16) continue;
     rx.forEach((add, k) => add(f[k] ?? NaN, { device }));
     tx.forEach((add, k) => add(f[k + 8] ?? NaN, { device }));
@@ -163,21 +207,45 @@ export function collectPressure(x: Exposition, procRoot: string): void {
   };
   const cpu = totals('cpu');
   if (cpu?.some !== undefined)
-    x.family('node_pressure_cpu_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for CPU time')(cpu.some);
+    x.family(
+      'node_pressure_cpu_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited for CPU time',
+    )(cpu.some);
   const mem = totals('memory');
   if (mem?.some !== undefined)
-    x.family('node_pressure_memory_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for memory')(mem.some);
+    x.family(
+      'node_pressure_memory_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited for memory',
+    )(mem.some);
   if (mem?.full !== undefined)
-    x.family('node_pressure_memory_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to memory congestion')(mem.full);
+    x.family(
+      'node_pressure_memory_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to memory congestion',
+    )(mem.full);
   const io = totals('io');
   if (io?.some !== undefined)
-    x.family('node_pressure_io_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited due to IO congestion')(io.some);
+    x.family(
+      'node_pressure_io_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited due to IO congestion',
+    )(io.some);
   if (io?.full !== undefined)
-    x.family('node_pressure_io_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to IO congestion')(io.full);
+    x.family(
+      'node_pressure_io_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to IO congestion',
+    )(io.full);
 }
 
 export function collectUnameTime(x: Exposition): void {
-  x.family('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.')(1, {
+  x.family(
+    'node_uname_info',
+    'gauge',
+    'Labeled system information as provided by the uname system call.',
+  )(1, {
     sysname: 'Linux',
     release: release(),
     version: version(),

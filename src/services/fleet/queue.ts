@@ -8,7 +8,17 @@
  * acknowledged seq is delivered again: duplicates are possible, losses are not. A torn last line
  * (crash mid-write) is skipped. The file is compacted once acknowledged lines dominate it.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface QueueItem<T> {
@@ -71,7 +81,8 @@ export class DiskQueue<T> {
         if (!line) continue;
         try {
           const o = JSON.parse(line) as { s?: unknown; d?: unknown };
-          if (typeof o.s !== 'number' || !Number.isSafeInteger(o.s) || !('d' in o)) throw new Error('bad line');
+          if (typeof o.s !== 'number' || !Number.isSafeInteger(o.s) || !('d' in o))
+            throw new Error('bad line');
           maxSeq = Math.max(maxSeq, o.s);
           if (o.s <= this.state.acked) continue;
           const bytes = Buffer.byteLength(line) + 1;
@@ -157,7 +168,10 @@ export class DiskQueue<T> {
 
   private enforceLimits(): number {
     let dropped = 0;
-    while (this.length > 0 && (this.length > this.limits.maxItems || this.pendingBytes > this.limits.maxBytes)) {
+    while (
+      this.length > 0 &&
+      (this.length > this.limits.maxItems || this.pendingBytes > this.limits.maxBytes)
+    ) {
       const it = this.items[this.head];
       if (!it) break;
       this.pendingBytes -= it.bytes;

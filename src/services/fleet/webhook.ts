@@ -118,7 +118,8 @@ export function healingGaveUpAlert(
     labels,
     annotations: {
       summary: `Self-healing gave up on ${target}`,
-      description: reason || `Restarts of ${target} did not help; healing stopped trying until the target is cleared.`,
+      description:
+        reason || `Restarts of ${target} did not help; healing stopped trying until the target is cleared.`,
       suggestion: `Look at "journalctl -u ${target}", fix the cause, then "ainl healing clear ${target}".`,
     },
     startsAt: iso(startsAt),
@@ -222,7 +223,9 @@ export function postJson(url: string, body: unknown, opts: PostOptions): Promise
         res.on('error', (err) => reject(err));
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${displayUrl(url)} within ${opts.timeoutMs} ms`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer from ${displayUrl(url)} within ${opts.timeoutMs} ms`)),
+    );
     req.on('error', (err: NodeJS.ErrnoException) =>
       reject(new Error(err.code ? `${err.code} ${displayUrl(url)}` : err.message)),
     );

@@ -12,7 +12,10 @@ const metricsConfig = z.object({
   listen: z.string().min(1).max(255).default('127.0.0.1'),
   /** 9464 is not taken by node_exporter (9100), so both can run on one machine */
   port: z.number().int().min(0).max(65535).default(9464),
-  path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, 'a URL path such as /metrics').default('/metrics'),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, 'a URL path such as /metrics')
+    .default('/metrics'),
   /** file holding a bearer token scrapers must send (Authorization: Bearer …); '' = no token */
   bearerTokenFile: optionalFile.default(''),
   /** PEM certificate and key for HTTPS; both or neither */
@@ -26,7 +29,12 @@ const queueConfig = z.object({
   /** most messages kept on disk while the receiver is down; the oldest are dropped (and counted) beyond */
   maxItems: z.number().int().min(10).max(10_000_000).default(100_000),
   /** most bytes kept on disk (same rule) */
-  maxBytes: z.number().int().min(4096).max(10_000_000_000).default(64 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .max(10_000_000_000)
+    .default(64 * 1024 * 1024),
 });
 
 const retryConfig = z.object({
@@ -71,8 +79,26 @@ const syslogConfig = z.object({
   /** RFC 5424 facility name */
   facility: z
     .enum([
-      'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
-      'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+      'kern',
+      'user',
+      'mail',
+      'daemon',
+      'auth',
+      'syslog',
+      'lpr',
+      'news',
+      'uucp',
+      'cron',
+      'authpriv',
+      'ftp',
+      'local0',
+      'local1',
+      'local2',
+      'local3',
+      'local4',
+      'local5',
+      'local6',
+      'local7',
     ])
     .default('user'),
   /** TCP framing (RFC 6587): octet-counting is unambiguous; "lf" is newline-terminated */
@@ -90,7 +116,10 @@ const logsConfig = z.object({
   /** also forward shell commands (as stored, i.e. after the Quest Log's redaction) */
   includeCommands: z.boolean().default(false),
   /** the SYSLOG_IDENTIFIER (journald) or APP-NAME (syslog) of forwarded records */
-  identifier: z.string().regex(/^[!-~]{1,48}$/, '1–48 printable ASCII characters, no spaces').default('ainl'),
+  identifier: z
+    .string()
+    .regex(/^[!-~]{1,48}$/, '1–48 printable ASCII characters, no spaces')
+    .default('ainl'),
   batchSize: z.number().int().min(1).max(10_000).default(500),
   queue: queueConfig.default(queueConfig.parse({})),
   retry: retryConfig.default(retryConfig.parse({})),
