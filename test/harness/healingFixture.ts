@@ -29,10 +29,6 @@ export function randomPort(): number {
   return 20000 + Math.floor(Math.random() * 20000);
 }
 
-export function unitFile(execStart: string, extra = ''): string {
-  return `[Unit]\nDescription=healing test unit\n${extra.includes('[Service]') ? '' : ''}\n[Service]\nExecStart=${execStart}\nRestart=no\n${extra}\n`;
-}
-
 export class HealingSandbox {
   bus: MessageBus | null = null;
   private constructor(readonly sb: Sandbox) {}
