@@ -4,6 +4,7 @@
  * validated IPC, and turns alerts into notifications.
  */
 import { app, BrowserWindow, Menu, Notification, nativeTheme, screen, session, shell, Tray, nativeImage } from 'electron';
+import { mkdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../services/config/loader';
@@ -20,7 +21,7 @@ const isTrusted = trustedUrlChecker(rendererIndex, devUrl);
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
-const loaded = loadConfig();
+let loaded = loadConfig();
 const backend = createStack({
   hostsDir: here,
   transport: 'electron',
@@ -70,8 +71,55 @@ function createPopup(): BrowserWindow {
     webPreferences: secureWebPreferences(),
   });
   win.on('blur', () => win.hide());
+  // links and buttons in the popup (a page, "Run in AI terminal") open in the app window; the
+  // popup steps back to itself and hides
+  win.webContents.on('did-navigate-in-page', (_e, url) => {
+    const target = new URL(url).hash.replace(/^#\/?/, '');
+    if (!target || target === 'popup' || target.startsWith('popup?')) return;
+    openWindow(target);
+    win.hide();
+    if (win.webContents.navigationHistory.canGoBack()) win.webContents.navigationHistory.goBack();
+    else loadPage(win, 'popup');
+  });
   loadPage(win, 'popup');
   return win;
+}
+
+/** ui.autostart: an XDG autostart entry in ~/.config/autostart (what GNOME, KDE, Xfce read). */
+function syncAutostart(enabled: boolean): void {
+  const dir = join(process.env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'), 'autostart');
+  const file = join(dir, 'ai-native-linux.desktop');
+  try {
+    if (!enabled) return rmSync(file, { force: true });
+    const exec = process.env.APPIMAGE ?? (app.isPackaged ? process.execPath : `${process.execPath} ${app.getAppPath()}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      file,
+      `[Desktop Entry]\nType=Application\nName=AI-Native Linux\nComment=Tray: monitor, Quest Log, self-healing, AI terminal\nExec=${exec}\nIcon=ai-native-linux\nTerminal=false\nX-GNOME-Autostart-enabled=true\n`,
+    );
+  } catch (err) {
+    console.error(`autostart: cannot update ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Settings are saved by the backend into the user config file: follow it (autostart, notifications). */
+function followUserConfig(): void {
+  syncAutostart(loaded.config.ui.autostart);
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    const dir = loaded.paths.userConfigDir;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    watch(dir, () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        const before = loaded.config.ui.autostart;
+        loaded = loadConfig();
+        if (loaded.config.ui.autostart !== before) syncAutostart(loaded.config.ui.autostart);
+      }, 300);
+    }).unref();
+  } catch (err) {
+    console.error(`settings: cannot watch the user config: ${(err as Error).message}`);
+  }
 }
 
 /** Near the tray icon when the panel reports its bounds; top-right of the work area otherwise (GNOME). */
@@ -195,6 +243,7 @@ void app.whenReady().then(() => {
   tray.setContextMenu(buildTrayMenu());
   tray.on('click', togglePopup);
   nativeTheme.on('updated', () => tray?.setImage(iconFor(trayState)));
+  followUserConfig();
   // start the background host now: the monitor and the Quest Log run whether or not a window is open
   void backend.invoke('system:overview', {});
 });
