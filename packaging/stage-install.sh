@@ -31,7 +31,7 @@ src=$(cd "$(dirname "$0")/.." && pwd -P)
 [ -d "$src/node_modules" ] || { echo "stage-install.sh: $src/node_modules is missing; run \"npm ci\" first" >&2; exit 1; }
 command -v node >/dev/null 2>&1 || { echo "stage-install.sh: node is required" >&2; exit 1; }
 
-app=$dest/opt/ai-native-linux
+app=${dest%/}/opt/ai-native-linux
 rm -rf "$app"
 mkdir -p "$app/resources/app/resources" "$app/resources/resources" "$app/resources/systemd" "$app/resources/bin"
 cp -R "$src/out" "$src/package.json" "$app/resources/app/"
