@@ -188,6 +188,8 @@ export class QuestlogStore {
   private redactor: Redactor;
   private readonly hourCache = new Map<number, [number, string]>();
   private stmts = new Map<string, Database.Statement>();
+  /** Set once this connection wrote rows: only then does close() checkpoint and optimize. */
+  private wrote = false;
 
   constructor(file: string, opts: OpenOptions = {}) {
     this.file = file;
@@ -289,7 +291,7 @@ export class QuestlogStore {
 
   close(): void {
     try {
-      if (!this.readonly) {
+      if (!this.readonly && this.db.inTransaction === false && this.wrote) {
         this.db.pragma('optimize');
         this.db.pragma('wal_checkpoint(TRUNCATE)');
       }
@@ -431,7 +433,7 @@ export class QuestlogStore {
   }
 
   insertCommands(rows: NewCommand[]): { inserted: number; lastId: number | null } {
-    return this.db.transaction(() => this.insertCommandsRaw(rows)).immediate();
+    return this.tx(() => this.insertCommandsRaw(rows));
   }
 
   /** Inserts events; returns how many were new (a journald cursor seen before is ignored). */
@@ -471,12 +473,14 @@ export class QuestlogStore {
   }
 
   insertEvents(rows: NewEvent[]): { inserted: number; lastId: number | null } {
+    this.wrote = true;
     if (rows.length === 1) return this.insertEventsRaw(rows);
-    return this.db.transaction(() => this.insertEventsRaw(rows)).immediate();
+    return this.tx(() => this.insertEventsRaw(rows));
   }
 
   /** Runs fn in one IMMEDIATE write transaction. */
   tx<T>(fn: () => T): T {
+    this.wrote = true;
     return this.db.transaction(fn).immediate();
   }
 
@@ -966,6 +970,7 @@ export class QuestlogStore {
       if (!ids.length) break;
       commands += this.tx(() => this.deleteIds(ids));
     }
+    this.wrote = true;
     const events = this.stmt('DELETE FROM events WHERE ts < ?').run(cutoff).changes;
     if (commands + events > 0) this.db.pragma('incremental_vacuum');
     return { commands, events };
