@@ -259,6 +259,28 @@ describe('fleet webhook', () => {
     expect((await status(c2)).webhook.queued).toBe(0);
   });
 
+  it('resolves, after a restart, alerts that were firing and did not fire again', async () => {
+    const port = await freePort();
+    const rx = new Receiver(port);
+    await rx.start();
+    cleanups.push(() => rx.stop());
+    const { env } = setup({ url: `http://127.0.0.1:${port}/hook`, reconcileAfterS: 1 });
+    const c1 = await composeServices('test', [['fleet', createFleetModule]], () => undefined, env);
+    c1.ctx.emit('monitor:alert', { state: 'fired', alert: alert(1) });
+    c1.ctx.emit('monitor:alert', { state: 'fired', alert: alert(2) });
+    await waitFor(() => rx.received.length >= 2);
+    await c1.dispose();
+    // /data1 recovered while the service was down; /data2 still holds and fires again
+    const c2 = await start(env);
+    c2.ctx.emit('monitor:alert', { state: 'fired', alert: alert(2) });
+    await waitFor(() => rx.received.length >= 4);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.received).toEqual(['/data1:firing', '/data2:firing', '/data2:firing', '/data1:resolved']);
+    const resolved = rx.messages.flatMap((m) => m.alerts).at(-1)!;
+    expect(resolved.annotations.resolved_by).toMatch(/restart/);
+    expect(resolved.fingerprint).toBe(rx.messages[0]!.alerts[0]!.fingerprint);
+  });
+
   it('drops the oldest (and counts them) when the queue is full', async () => {
     const port = await freePort();
     const { env } = setup({ url: `http://127.0.0.1:${port}/hook`, queue: { maxItems: 10 } });

@@ -4,7 +4,7 @@
  * services only through the ServiceContext (call/subscribe) and keeps its queues under
  * <dataDir>/fleet/. All three parts are off by default.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceFactory } from '../core/module';
 import type { FleetStatus } from '../../shared/contract/fleet';
@@ -88,8 +88,40 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
       log.error(`webhook disabled: ${(err as Error).message}`);
     }
   }
+  // alerts sent as firing and not resolved yet, kept on disk: a resolution that happens while the
+  // service is down must still reach the receiver (see reconcile below)
+  const openFile = join(dir, 'webhook', 'open.json');
+  const open = new Map<string, WebhookAlert>();
+  let staleFromLastRun = new Map<string, WebhookAlert>();
+  if (webhook) {
+    try {
+      const saved = JSON.parse(readFileSync(openFile, 'utf8')) as WebhookAlert[];
+      if (Array.isArray(saved))
+        for (const a of saved)
+          if (a && typeof a.fingerprint === 'string') staleFromLastRun.set(a.fingerprint, a);
+    } catch {
+      /* none */
+    }
+  }
+  const saveOpen = (): void => {
+    try {
+      writeFileSync(`${openFile}.tmp`, JSON.stringify([...staleFromLastRun.values(), ...open.values()]), {
+        mode: 0o600,
+      });
+      renameSync(`${openFile}.tmp`, openFile);
+    } catch (err) {
+      log.warn(`webhook: cannot save open alerts: ${(err as Error).message}`);
+    }
+  };
   const enqueueAlerts = (alerts: WebhookAlert[]): void => {
     if (!webhookQueue || !webhook || !alerts.length) return;
+    for (const a of alerts) {
+      if (a.labels.alertname === 'AinlWebhookTest') continue;
+      staleFromLastRun.delete(a.fingerprint);
+      if (a.status === 'firing') open.set(a.fingerprint, a);
+      else open.delete(a.fingerprint);
+    }
+    saveOpen();
     const dropped = webhookQueue.push(alerts);
     if (dropped) log.warn(`webhook: queue full, dropped the ${dropped} oldest alert(s)`);
     webhook.kick();
@@ -135,6 +167,44 @@ export const createFleetModule: ServiceFactory = async (ctx) => {
     }),
   );
   const gaveUp = new Map<string, { at: number; reason: string }>();
+  if (webhook && staleFromLastRun.size) {
+    const t = setTimeout(() => void reconcile(), cfg.webhook.reconcileAfterS * 1000);
+    t.unref();
+    disposers.push(() => clearTimeout(t));
+  }
+  /** Resolves alerts left firing by the previous run that did not fire again since. */
+  async function reconcile(): Promise<void> {
+    if (!staleFromLastRun.size) return;
+    const stillGaveUp = new Set<string>();
+    try {
+      const h = await ctx.call('healing:status', {});
+      for (const t of h.targets) if (t.phase === 'gave-up') stillGaveUp.add(t.name);
+    } catch {
+      /* healing not running: its alerts resolve like the others */
+    }
+    const now = Date.now();
+    const resolutions: WebhookAlert[] = [];
+    for (const a of staleFromLastRun.values()) {
+      const target = a.labels.target;
+      if (a.labels.alertname === 'AinlHealingGaveUp' && target && stillGaveUp.has(target)) {
+        open.set(a.fingerprint, a);
+        gaveUp.set(target, { at: Date.parse(a.startsAt) || now, reason: a.annotations.description ?? '' });
+        continue;
+      }
+      resolutions.push({
+        ...a,
+        status: 'resolved',
+        endsAt: new Date(now).toISOString(),
+        annotations: { ...a.annotations, resolved_by: 'not active after a restart of the service' },
+      });
+    }
+    staleFromLastRun = new Map();
+    if (resolutions.length && cfg.webhook.sendResolved) enqueueAlerts(resolutions);
+    else saveOpen();
+    log.info(
+      `webhook: ${resolutions.length} alert(s) left firing before the restart are no longer active; sent as resolved`,
+    );
+  }
   disposers.push(
     ctx.subscribe('healing:event', (action) => {
       counters.healing(action.kind, action.outcome);

@@ -54,6 +54,11 @@ const webhookConfig = z.object({
   /** alerts below this severity are not sent */
   minSeverity: z.enum(['info', 'warning', 'critical']).default('warning'),
   sendResolved: z.boolean().default(true),
+  /**
+   * alerts sent as firing before a restart that have not fired again this long after it are sent
+   * as resolved (their resolution happened while the service was down), in seconds
+   */
+  reconcileAfterS: z.number().int().min(1).max(86_400).default(600),
   /** also send "gave up" of the Self-Healing Service as alerts (and their clearing as resolutions) */
   healing: z.boolean().default(true),
   /** the receiver name in the payload */
