@@ -5,7 +5,7 @@
  *
  * Usage: rootHelper [--config FILE] [--audit-file FILE] [--no-polkit] [--help]
  */
-import { readFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, appendFileSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { spawn } from 'node:child_process';
 import { healingConfig, type HealingConfig } from '../src/shared/config/healing';
@@ -15,7 +15,7 @@ import { SystemdClient } from '../src/services/healing/systemd';
 import { HealingEngine } from '../src/services/healing/engine';
 import { HelperService, HELPER_BUS_NAME, type AuditRecord } from './helperService';
 
-const USAGE = `Usage: ai-native-linux-helper [--config FILE] [--audit-file FILE] [--no-polkit]
+const USAGE = `Usage: ai-native-linux-helper [--config FILE] [--audit-file FILE] [--state-file FILE] [--no-polkit]
 
 The AI-Native Linux root helper: a D-Bus system service (${HELPER_BUS_NAME}) that runs the
 healing engine. Normally started by systemd (ai-native-linux-helper.service), not by hand.
@@ -24,6 +24,8 @@ Options:
   --config FILE      configuration (default /etc/ai-native-linux/config.json; its "healing" section)
   --audit-file FILE  append one JSON line per client call and healing action
                      (default $STATE_DIRECTORY/audit.jsonl when run by systemd, else none)
+  --state-file FILE  policy state kept across restarts: gave-up, stopped, backoff, pause, recent actions
+                     (default $STATE_DIRECTORY/state.json when run by systemd, else none)
   --no-polkit        refuse every non-root caller instead of asking polkit (for tests)
   --help             this text
 Exit codes: 0 stopped cleanly, 1 failure (bus name taken, no system bus), 2 usage error.`;
@@ -31,6 +33,7 @@ Exit codes: 0 stopped cleanly, 1 failure (bus name taken, no system bus), 2 usag
 interface Args {
   config: string;
   auditFile: string;
+  stateFile: string;
   polkit: boolean;
 }
 
@@ -38,6 +41,7 @@ function parseArgs(argv: string[]): Args {
   const out: Args = {
     config: '/etc/ai-native-linux/config.json',
     auditFile: process.env.STATE_DIRECTORY ? `${process.env.STATE_DIRECTORY.split(':')[0]}/audit.jsonl` : '',
+    stateFile: process.env.STATE_DIRECTORY ? `${process.env.STATE_DIRECTORY.split(':')[0]}/state.json` : '',
     polkit: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -52,6 +56,7 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else if (a === '--config') out.config = value();
     else if (a === '--audit-file') out.auditFile = value();
+    else if (a === '--state-file') out.stateFile = value();
     else if (a === '--no-polkit') out.polkit = false;
     else usage(`unknown option ${a}`);
   }
@@ -137,6 +142,29 @@ async function main(): Promise<void> {
   const engine = new HealingEngine({ config, journal: journalLines, log: (m, f) => log('debug', m, f) });
   engine.on('action', (a) => audit({ ts: new Date(a.ts).toISOString(), type: 'healing', ...a }));
   engine.on('escalate', (e: { target: string; reason: string }) => log('error', `gave up on ${e.target}: ${e.reason}`));
+  if (args.stateFile) {
+    try {
+      engine.importState(JSON.parse(readFileSync(args.stateFile, 'utf8')));
+      log('info', `restored policy state from ${args.stateFile}`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log('warn', `state file ignored: ${(err as Error).message}`);
+    }
+    let saveTimer: NodeJS.Timeout | null = null;
+    const save = (): void => {
+      saveTimer = null;
+      try {
+        const tmp = `${args.stateFile}.tmp`;
+        writeFileSync(tmp, JSON.stringify(engine.exportState()), { mode: 0o600 });
+        renameSync(tmp, args.stateFile);
+      } catch (err) {
+        log('warn', `cannot save state: ${(err as Error).message}`);
+      }
+    };
+    // every decision changes policy state: save right away (coalesced), so a crash loses nothing
+    engine.on('action', () => {
+      if (!saveTimer) saveTimer = setTimeout(save, 20);
+    });
+  }
   const service = new HelperService(engine, { audit, usePolkit: args.polkit });
   engine.start();
 

@@ -44,7 +44,7 @@ export class HealingSandbox {
       await sb.writeFile(`/etc/systemd/system/${HELPER_UNIT}`, readFileSync(join(REPO, 'systemd', HELPER_UNIT), 'utf8'));
       await sb.writeFile(
         `/etc/systemd/system/${HELPER_UNIT}.d/10-test.conf`,
-        `[Service]\nWorkingDirectory=${REPO}\nExecStart=\nExecStart=/usr/bin/node --import tsx ${REPO}/helpers/rootHelper.ts --config /ainl-share/config.json --audit-file /ainl-share/audit.jsonl\nReadWritePaths=/ainl-share\nRestart=no\n`,
+        `[Service]\nWorkingDirectory=${REPO}\nExecStart=\nExecStart=/usr/bin/node --import tsx ${REPO}/helpers/rootHelper.ts --config /ainl-share/config.json --audit-file /ainl-share/audit.jsonl --state-file /ainl-share/state.json\nReadWritePaths=/ainl-share\nRestart=no\n`,
       );
     } catch (err) {
       await sb.stop();

@@ -154,6 +154,7 @@ describe.skipIf(why !== null)(`root helper on the system bus${why ? ` (skipped: 
   });
 
   it('a helper killed mid-way comes back, reconciles from systemd and recovers exactly once', async () => {
+    const t0 = Date.now();
     const helperPid = Number((await hs.sb.run(['systemctl', 'show', '-p', 'MainPID', '--value', HELPER_UNIT])).trim());
     await hs.sb.run(['kill', '-KILL', String(helperPid)]);
     await hs.sb.run(['kill', '-KILL', String(await hs.mainPid('demo.service'))]);
@@ -161,10 +162,12 @@ describe.skipIf(why !== null)(`root helper on the system bus${why ? ` (skipped: 
     await hs.sb.exec(['systemctl', 'reset-failed', HELPER_UNIT]);
     await hs.sb.run(['systemctl', 'start', HELPER_UNIT]);
     const s = await hs.waitFor(
-      (st) => st.recent.some((a) => a.target === 'demo.service' && a.kind === 'verify-ok'),
+      (st) => st.recent.some((a) => a.target === 'demo.service' && a.kind === 'verify-ok' && a.ts >= t0),
       15_000,
       'demo recovered by the restarted helper',
     );
-    expect(s.recent.filter((a) => a.target === 'demo.service' && a.kind === 'restart')).toHaveLength(1);
+    expect(s.recent.filter((a) => a.target === 'demo.service' && a.kind === 'restart' && a.ts >= t0)).toHaveLength(1);
+    // the audit history from before the crash survived (state file)
+    expect(s.recent.some((a) => a.ts < t0)).toBe(true);
   });
 });

@@ -193,4 +193,15 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     await hs.waitFor((st) => actionsFor(st, 'demo.service', 'verify-ok').length >= 2, 15_000, 'demo recovered after reexec');
     expect((await hs.sb.run(['systemctl', 'is-active', HELPER_UNIT])).trim()).toBe('active');
   });
+
+  it('gave-up survives a helper restart (state file): no fresh restart budget', async () => {
+    await hs.waitFor((st) => target(st, 'crashy.service').phase === 'gave-up', 20_000, 'crashy gave up again');
+    const t0 = Date.now();
+    await hs.sb.run(['systemctl', 'restart', HELPER_UNIT]);
+    const s = await hs.waitFor((st) => st.connected && target(st, 'crashy.service').phase === 'gave-up', 30_000, 'restored gave-up');
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = await hs.status();
+    expect(later.recent.filter((a) => a.target === 'crashy.service' && a.kind === 'restart' && a.ts >= t0)).toHaveLength(0);
+    expect(target(s, 'crashy.service').reason).toMatch(/gave up/);
+  });
 });

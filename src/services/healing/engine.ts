@@ -85,6 +85,26 @@ export interface EngineOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
+export interface PersistedState {
+  version: 1;
+  savedAt: number;
+  paused: boolean;
+  actionId: number;
+  recent: HealingAction[];
+  targets: Record<
+    string,
+    {
+      attempts: number[];
+      consecutiveFailed: number;
+      lastAttemptAt: number;
+      gaveUp: boolean;
+      gaveUpReason: string;
+      desired: 'running' | 'stopped';
+      lastFailure: TargetStatus['lastFailure'];
+    }
+  >;
+}
+
 export interface DetectEvent {
   target: string;
   at: number;
@@ -813,6 +833,44 @@ export class HealingEngine extends EventEmitter {
     this.recent.push(a);
     while (this.recent.length > this.opts.config.historySize) this.recent.shift();
     this.emit('action', a);
+  }
+
+  /** Policy state worth keeping across a helper restart (systemd state is re-read, not kept). */
+  exportState(): PersistedState {
+    const targets: PersistedState['targets'] = {};
+    for (const [n, rt] of this.targets) {
+      targets[n] = {
+        attempts: rt.attempts,
+        consecutiveFailed: rt.consecutiveFailed,
+        lastAttemptAt: rt.lastAttemptAt,
+        gaveUp: rt.gaveUp,
+        gaveUpReason: rt.gaveUp ? rt.reason : '',
+        desired: rt.desired,
+        lastFailure: rt.lastFailure,
+      };
+    }
+    return { version: 1, savedAt: this.now(), paused: this.paused, actionId: this.actionId, recent: [...this.recent], targets };
+  }
+
+  /** Restores exportState() output; unknown targets and malformed entries are ignored. */
+  importState(raw: unknown): void {
+    if (!raw || typeof raw !== 'object') return;
+    const st = raw as Partial<PersistedState>;
+    if (st.version !== 1) return;
+    this.paused = st.paused === true;
+    if (typeof st.actionId === 'number') this.actionId = Math.max(this.actionId, st.actionId);
+    if (Array.isArray(st.recent)) this.recent.splice(0, this.recent.length, ...st.recent.slice(-this.opts.config.historySize));
+    for (const [n, t] of Object.entries(st.targets ?? {})) {
+      const rt = this.targets.get(n);
+      if (!rt || !t || typeof t !== 'object') continue;
+      if (Array.isArray(t.attempts)) rt.attempts = t.attempts.filter((x) => typeof x === 'number');
+      if (typeof t.consecutiveFailed === 'number') rt.consecutiveFailed = t.consecutiveFailed;
+      if (typeof t.lastAttemptAt === 'number') rt.lastAttemptAt = t.lastAttemptAt;
+      rt.gaveUp = t.gaveUp === true;
+      if (rt.gaveUp) this.setPhase(rt, 'gave-up', t.gaveUpReason || 'gave up (before the helper restarted)');
+      if (t.desired === 'stopped' || t.desired === 'running') rt.desired = t.desired;
+      if (t.lastFailure && typeof t.lastFailure === 'object') rt.lastFailure = t.lastFailure;
+    }
   }
 
   get isPaused(): boolean {
