@@ -147,7 +147,8 @@ export class Collector {
     const filesystems = this.readFilesystems(m);
     const disks = this.readDisks(m, validDt);
     const net = this.readNet(m, validDt);
-    if (this.tick % this.opts.processEvery === 0) this.lastProcs = this.readProcesses(validDt * this.opts.processEvery);
+    this.scannedThisTick = false;
+    if (this.tick % this.opts.processEvery === 0) this.scanProcesses(now);
     this.tick++;
     m['procs.count'] = this.lastProcs.count;
     m['procs.running'] = this.lastProcs.running;
@@ -508,6 +509,19 @@ export class Collector {
       m['net.total_tx_bps'] = txTotal;
     }
     return out;
+  }
+
+  /** true when the last collect() scanned the processes (false: the list is from an earlier tick) */
+  scannedThisTick = false;
+  private lastScanAt = 0;
+
+  /** Scans /proc/<pid> now (also between scheduled scans, e.g. to name processes in an alert). */
+  scanProcesses(now = Date.now()): Snapshot['processes'] {
+    const dt = this.lastScanAt > 0 ? (now - this.lastScanAt) / 1000 : 0;
+    this.lastScanAt = now;
+    this.lastProcs = this.readProcesses(dt > 0.05 && dt < 3600 ? dt : 0);
+    this.scannedThisTick = true;
+    return this.lastProcs;
   }
 
   private readProcesses(dt: number): Snapshot['processes'] {

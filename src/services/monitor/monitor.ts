@@ -216,7 +216,12 @@ export class Monitor {
     const snap: MonitorSnapshot = { ...snapshot, failedUnits: this.failed, metrics, problems };
     this.snapshot = snap;
     this.history.add(now, metrics);
-    for (const t of this.engine.evaluate(metrics, now)) this.applyTransition(t, snap, now);
+    const transitions = this.engine.evaluate(metrics, now);
+    // a new alert names processes: make sure the list is from this tick, not an earlier one
+    if (!this.collector.scannedThisTick && transitions.some((t) => t.type === 'fire' && !this.alerts.isActive(t.key))) {
+      snap.processes = this.collector.scanProcesses(now);
+    }
+    for (const t of transitions) this.applyTransition(t, snap, now);
     this.runDetectors(metrics, snap, now);
     this.deps.emitSample?.(compactSample(snap));
     const cpu = process.cpuUsage(cpu0);
