@@ -25,7 +25,7 @@ const clamp01 = (x: number): number => Math.max(0, Math.min(1, x));
 export class OfflineEngine {
   readonly index: RetrievalIndex;
   /** how much a matching intent rule is preferred over the corpus consensus (metric units) */
-  ruleBonus = 0.3;
+  ruleBonus = 0.2;
 
   constructor(entries: KbEntry[]) {
     this.index = new RetrievalIndex(entries);
@@ -59,10 +59,12 @@ export class OfflineEngine {
         origin: 'retrieval',
       });
     }
-    // rules the ranking left out still deserve a place when there is room
+    // a confident rule the ranking left out still gets a place (second, or where there is room)
     for (const rule of rules) {
-      if (out.length >= limit) break;
-      if (!out.some((o) => o.command === rule.command)) out.push({ command: rule.command, confidence: rule.confidence * 0.8, explanation: rule.explanation, origin: 'rule' });
+      if (out.some((o) => o.command === rule.command)) continue;
+      const c: EngineCandidate = { command: rule.command, confidence: rule.confidence * 0.8, explanation: rule.explanation, origin: 'rule' };
+      if (out.length < limit) out.push(c);
+      else if (rule.confidence >= 0.85) out.splice(1, 0, c);
     }
     return out.slice(0, limit);
   }

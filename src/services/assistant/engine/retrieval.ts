@@ -13,6 +13,8 @@ export interface RetrievalOptions {
   k: number;
   /** weight = similarity^alpha */
   alpha: number;
+  /** if set, weight = exp((similarity − best) / temperature) instead */
+  temperature?: number;
   /** neighbours whose NL equals this (normalised) are skipped: leave-one-out tuning */
   exclude?: Set<number>;
 }
@@ -46,13 +48,16 @@ interface Doc {
 
 export class RetrievalIndex {
   private readonly docs: Doc[];
-  private readonly postings = new Map<string, Array<[number, number]>>();
+  private readonly postings = new Map<string, { ids: Int32Array; ws: Float32Array }>();
   private readonly idf = new Map<string, number>();
+  private readonly scratch: Float64Array;
 
   constructor(entries: KbEntry[]) {
     this.docs = entries.map((entry) => ({ entry, utils: decodeUtilities(entry.u) }));
+    this.scratch = new Float64Array(entries.length);
     const df = new Map<string, number>();
     const tfs: Array<Map<string, number>> = [];
+    const building = new Map<string, number[]>();
     for (const d of this.docs) {
       const tf = new Map<string, number>();
       for (const t of this.features(d.entry.nl)) tf.set(t, (tf.get(t) ?? 0) + 1);
@@ -71,11 +76,21 @@ export class RetrievalIndex {
       }
       norm = Math.sqrt(norm) || 1;
       for (const [t, v] of w) {
-        let list = this.postings.get(t);
-        if (!list) this.postings.set(t, (list = []));
-        list.push([i, v / norm]);
+        let list = building.get(t);
+        if (!list) building.set(t, (list = []));
+        list.push(i, v / norm);
       }
     });
+    for (const [t, list] of building) {
+      const n2 = list.length / 2;
+      const ids = new Int32Array(n2);
+      const ws = new Float32Array(n2);
+      for (let j = 0; j < n2; j++) {
+        ids[j] = list[2 * j] ?? 0;
+        ws[j] = list[2 * j + 1] ?? 0;
+      }
+      this.postings.set(t, { ids, ws });
+    }
   }
 
   get size(): number {
@@ -86,12 +101,21 @@ export class RetrievalIndex {
     return this.docs[i]?.entry;
   }
 
+  /** Unigrams and bigrams of the stemmed tokens; the first content word (usually the verb) is marked. */
   features(text: string): string[] {
     const toks = tokenize(text);
     const out = [...toks];
-    for (let i = 0; i + 1 < toks.length; i++) out.push(`${toks[i]}_${toks[i + 1]}`);
+    if (RetrievalIndex.bigrams) for (let i = 0; i + 1 < toks.length; i++) out.push(`${toks[i]}_${toks[i + 1]}`);
+    if (RetrievalIndex.verb && toks[0]) out.push(`V:${toks[0]}`);
+    if (RetrievalIndex.verb2 && toks[0] && toks[1]) out.push(`V2:${toks[0]}_${toks[1]}`);
+    if (RetrievalIndex.trigrams) for (let i = 0; i + 2 < toks.length; i++) out.push(`${toks[i]}_${toks[i + 1]}_${toks[i + 2]}`);
     return out;
   }
+
+  static bigrams = true;
+  static verb = true;
+  static verb2 = false;
+  static trigrams = false;
 
   /** Top-k neighbours by cosine similarity. */
   neighbours(text: string, k: number, exclude?: Set<number>): Array<{ index: number; sim: number }> {
@@ -107,13 +131,42 @@ export class RetrievalIndex {
       norm += v * v;
     }
     norm = Math.sqrt(norm) || 1;
-    const scores = new Map<number, number>();
+    const scores = this.scratch;
+    const touched: number[] = [];
     for (const [t, v] of q) {
-      for (const [i, w] of this.postings.get(t) ?? []) scores.set(i, (scores.get(i) ?? 0) + (v / norm) * w);
+      const wq = v / norm;
+      const p = this.postings.get(t);
+      if (!p) continue;
+      const { ids, ws } = p;
+      for (let j = 0; j < ids.length; j++) {
+        const i = ids[j] as number;
+        if (scores[i] === 0) touched.push(i);
+        scores[i] = (scores[i] as number) + wq * (ws[j] as number);
+      }
     }
-    const all = [...scores.entries()].filter(([i]) => !exclude?.has(i));
-    all.sort((a, b) => b[1] - a[1]);
-    return all.slice(0, k).map(([index, sim]) => ({ index, sim }));
+    // top-k by partial selection
+    const best: Array<{ index: number; sim: number }> = [];
+    let floor = -Infinity;
+    for (const i of touched) {
+      const sim = scores[i] ?? 0;
+      scores[i] = 0;
+      if (exclude?.has(i)) continue;
+      if (best.length < k) {
+        best.push({ index: i, sim });
+        if (best.length === k) {
+          best.sort((a, b) => b.sim - a.sim);
+          floor = best[best.length - 1]?.sim ?? -Infinity;
+        }
+      } else if (sim > floor) {
+        let pos = best.length - 1;
+        while (pos > 0 && (best[pos - 1]?.sim ?? 0) < sim) pos--;
+        best.splice(pos, 0, { index: i, sim });
+        best.pop();
+        floor = best[best.length - 1]?.sim ?? -Infinity;
+      }
+    }
+    best.sort((a, b) => b.sim - a.sim || a.index - b.index);
+    return best;
   }
 
   /**
@@ -125,7 +178,8 @@ export class RetrievalIndex {
     if (nb.length === 0) {
       return extra.slice(0, limit).map((e, i) => ({ entry: null, extra: i, index: -1, similarity: 0, expected: e.bonus, support: 0 }));
     }
-    const weights = nb.map((n) => Math.pow(Math.max(n.sim, 1e-6), opts.alpha));
+    const top = nb[0]?.sim ?? 0;
+    const weights = nb.map((n) => (opts.temperature ? Math.exp((n.sim - top) / opts.temperature) : Math.pow(Math.max(n.sim, 1e-6), opts.alpha)));
     const total = weights.reduce((a, b) => a + b, 0) || 1;
     const refs = nb.map((n) => this.docs[n.index]?.utils ?? []);
     // unique candidates by utility signature, represented by the most similar neighbour

@@ -62,7 +62,7 @@ const RULES: Array<[string, Rule]> = [
   ['find-by-name', (t, s) => {
     if (!/\b(find|locate|search for|look for|list all|where is|where are)\b/.test(t) || /\b(contain|containing|text|string|word|inside)\b/.test(t)) return null;
     const ext = s.find((x) => x.kind === 'ext');
-    const named = s.find((x) => x.kind === 'quoted' || x.kind === 'file');
+    const named = s.find((x) => x.kind === 'file') ?? (/\b(named|called|name)\b/.test(t) ? s.find((x) => x.kind === 'quoted') : undefined);
     if (!ext && !named) return null;
     const dir = where(t, s);
     const pattern = named ? named.value : `*.${ext?.value ?? ''}`;
