@@ -101,6 +101,30 @@ describe('Collector', () => {
     expect(snapshot.filesystems.some((f) => f.mount === '/')).toBe(true);
   });
 
+  it('reads hwmon temperatures and disk counters from /sys and /proc', () => {
+    const f = fakeRoot({
+      'sys/class/hwmon/hwmon0/name': 'coretemp\n',
+      'sys/class/hwmon/hwmon0/temp1_input': '85000\n',
+      'sys/class/hwmon/hwmon0/temp1_label': 'Package id 0\n',
+      'sys/class/hwmon/hwmon0/temp1_max': '80000\n',
+      'sys/class/hwmon/hwmon0/temp1_crit_alarm': '1\n',
+      'sys/block/sda/size': '1\n',
+      'proc/diskstats': '   8       0 sda 100 0 2000 50 10 0 800 40 0 100 90 0 0 0 0\n   7       0 loop0 1 0 1 1 1 0 1 1 0 1 1 0 0 0 0\n',
+    });
+    const c = new Collector({ procRoot: f.proc, sysRoot: f.sys });
+    const first = c.collect(1e12);
+    expect(first.metrics['temp[coretemp/Package id 0].celsius']).toBe(85);
+    expect(first.metrics['temp[coretemp/Package id 0].headroom_c']).toBe(-5);
+    expect(first.metrics['temp[coretemp/Package id 0].alarm']).toBe(1);
+    f.write('proc/diskstats', '   8       0 sda 110 0 4048 150 20 0 1824 240 0 600 90 0 0 0 0\n');
+    const { metrics } = c.collect(1e12 + 1000);
+    expect(metrics['disk[sda].read_bps']).toBe(2048 * 512);
+    expect(metrics['disk[sda].util_pct']).toBe(50);
+    expect(metrics['disk[sda].read_latency_ms']).toBe(10);
+    expect(metrics['disk[sda].write_latency_ms']).toBe(20);
+    expect(Object.keys(metrics).some((k) => k.includes('loop0'))).toBe(false);
+  });
+
   it('unescapes mount points', () => {
     expect(unescapeMount('/mnt/my\\040disk')).toBe('/mnt/my disk');
   });
