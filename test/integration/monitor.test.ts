@@ -199,7 +199,7 @@ describe.skipIf(!isRoot)('monitor under generated load (root)', () => {
     const a = fired(h, 'HostHighCpuLoad')!;
     expect(a.suggestion.text).toMatch(/busiest processes/);
     expect(a.suggestion.command).toMatch(/^(renice -n 10 -p \d+|ps )/);
-  });
+  }, 60_000);
 
   it('OOM kill: a hog in a 32 MiB memory cgroup is killed; HostOomKillDetected fires and resolves after its window', async () => {
     const cg = '/sys/fs/cgroup/memory';
