@@ -149,6 +149,39 @@ describe('fleet log forwarding', () => {
     expect((await status(c)).logs.delivered).toBe(150);
   });
 
+  it('sends again what a TCP receiver dropped unread when it went away', async () => {
+    const port = await freeTcpPort();
+    const chunks: Buffer[] = [];
+    let connections = 0;
+    const conns = new Set<Socket>();
+    const server: Server = createServer((s) => {
+      conns.add(s);
+      const n = ++connections;
+      s.on('data', (d: Buffer) => {
+        // the first connection "crashes" with the data still unread
+        if (n === 1) s.destroy();
+        else chunks.push(d);
+      });
+    });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const s of conns) s.destroy();
+          server.close(() => r());
+        }),
+    );
+    const { c } = await start({ target: 'syslog', syslog: { transport: 'tcp', port } });
+    record(c, 10);
+    await waitFor(() => connections >= 1);
+    await new Promise((r) => setTimeout(r, 200));
+    record(c, 10, 10);
+    await waitFor(
+      () => new Set(octetFrames(Buffer.concat(chunks)).map((f) => / id="(\d+)"/.exec(f)?.[1])).size >= 20,
+    );
+    expect(connections).toBeGreaterThanOrEqual(2);
+  });
+
   it('forwards over UDP and honours minSeverity', async () => {
     const sock = createSocket('udp4');
     const got: string[] = [];

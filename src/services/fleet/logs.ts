@@ -282,9 +282,19 @@ export class UdpTransport implements LogTransport {
 }
 
 /** Syslog over TCP with RFC 6587 octet-counting (or LF) framing; reconnects on the next send. */
+/** Frames written this recently before a connection broke are sent again on the next one. */
+const TCP_RESEND_WINDOW_MS = 2000;
+
+/**
+ * Syslog over TCP has no acknowledgement: what a receiver had not read when it went away is lost
+ * on its side. So the frames written in the last TCP_RESEND_WINDOW_MS before a connection breaks
+ * are written again first on the next connection (at-least-once: the receiver may see them twice).
+ */
 export class TcpTransport implements LogTransport {
   private sock: Socket | null = null;
   private broken: Error | null = null;
+  private recent: Array<{ at: number; data: Buffer }> = [];
+  private resend: Buffer[] = [];
 
   constructor(
     private readonly host: string,
@@ -311,8 +321,20 @@ export class TcpTransport implements LogTransport {
         clearTimeout(t);
         this.sock = sock;
         this.broken = null;
-        sock.on('error', (err) => (this.broken = err));
-        sock.on('close', () => (this.broken ??= new Error(`${this.target} closed the connection`)));
+        const lost = (): void => {
+          if (this.sock !== sock) return;
+          const since = Date.now() - TCP_RESEND_WINDOW_MS;
+          this.resend.push(...this.recent.filter((r) => r.at >= since).map((r) => r.data));
+          this.recent = [];
+        };
+        sock.on('error', (err) => {
+          this.broken = err;
+          lost();
+        });
+        sock.on('close', () => {
+          this.broken ??= new Error(`${this.target} closed the connection`);
+          lost();
+        });
         // a syslog receiver never answers; reading keeps the socket from filling up if one does
         sock.on('data', () => undefined);
         resolve(sock);
@@ -331,20 +353,26 @@ export class TcpTransport implements LogTransport {
         ? Buffer.concat([m, Buffer.from('\n')])
         : Buffer.concat([Buffer.from(`${m.length} `), m]),
     );
+    const data = Buffer.concat([...this.resend, ...frames]);
     await new Promise<void>((resolve, reject) => {
-      sock.write(Buffer.concat(frames), (err) => (err ? reject(err) : resolve()));
+      sock.write(data, (err) => (err ? reject(err) : resolve()));
     });
     if (this.broken) {
       const err = this.broken;
       this.close();
       throw err;
     }
+    this.resend = [];
+    const now = Date.now();
+    this.recent = this.recent.filter((r) => r.at >= now - TCP_RESEND_WINDOW_MS);
+    this.recent.push({ at: now, data: Buffer.concat(frames) });
   }
 
   close(): void {
-    this.sock?.destroy();
+    const s = this.sock;
     this.sock = null;
     this.broken = null;
+    s?.destroy();
   }
 }
 
