@@ -5,7 +5,14 @@
  * here (not only by clients), and polkit is asked with the caller's bus name as the subject.
  * Callers with uid 0 pass without polkit (as systemd does). Every call is audited.
  */
-import { Message, Variant, call, connectionUnixUser, type MessageBus, type DbusMessage } from '../src/services/healing/bus';
+import {
+  Message,
+  Variant,
+  call,
+  connectionUnixUser,
+  type MessageBus,
+  type DbusMessage,
+} from '../src/services/healing/bus';
 import type { HealingEngine } from '../src/services/healing/engine';
 import { Problem, type ProblemCode } from '../src/shared/problems';
 import { TARGET_NAME_RE } from '../src/shared/config/healing';
@@ -179,7 +186,9 @@ export class HelperService {
       return true;
     }
     if (msg.interface !== HELPER_IFACE && msg.interface) return false;
-    const def = Object.prototype.hasOwnProperty.call(this.methods, msg.member) ? this.methods[msg.member] : undefined;
+    const def = Object.prototype.hasOwnProperty.call(this.methods, msg.member)
+      ? this.methods[msg.member]
+      : undefined;
     if (!def) {
       bus.send(Message.newError(msg, 'org.freedesktop.DBus.Error.UnknownMethod', `no method ${msg.member}`));
       return true;
@@ -212,7 +221,10 @@ export class HelperService {
       if (def.in === 's') target(msg.body);
       rec.authorization = await this.authorize(bus, caller, ACTIONS[def.action], msg.member, rec.target);
       if (rec.authorization !== 'yes' && rec.authorization !== 'root') {
-        throw new Problem('access-denied', `not authorized for ${ACTIONS[def.action]} (${rec.authorization})`);
+        throw new Problem(
+          'access-denied',
+          `not authorized for ${ACTIONS[def.action]} (${rec.authorization})`,
+        );
       }
       const out = await def.run(msg.body, caller);
       rec.outcome = 'ok';
@@ -223,7 +235,8 @@ export class HelperService {
       bus.send(Message.newMethodReturn(msg, def.out, out));
     } catch (err) {
       const p = err instanceof Problem ? err : new Problem('internal-error', (err as Error).message);
-      rec.outcome = p.problem === 'access-denied' ? 'denied' : p.problem === 'invalid-input' ? 'rejected-input' : 'error';
+      rec.outcome =
+        p.problem === 'access-denied' ? 'denied' : p.problem === 'invalid-input' ? 'rejected-input' : 'error';
       rec.detail = p.message;
       try {
         bus.send(Message.newError(msg, ERR_PREFIX + PROBLEM_ERRORS[p.problem], p.message));
@@ -236,7 +249,13 @@ export class HelperService {
   }
 
   /** 'root' | 'yes' | 'no' | 'challenge' | 'polkit-unavailable: …' */
-  private async authorize(bus: MessageBus, c: Caller, action: string, verb: string, tgt?: string): Promise<string> {
+  private async authorize(
+    bus: MessageBus,
+    c: Caller,
+    action: string,
+    verb: string,
+    tgt?: string,
+  ): Promise<string> {
     if (c.uid === 0) return 'root';
     if (this.opts.usePolkit === false) return 'no (polkit disabled)';
     const details: Record<string, string> = { verb: verb.toLowerCase() };

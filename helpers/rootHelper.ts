@@ -79,7 +79,8 @@ function loadHealingConfig(file: string): { config: HealingConfig; problems: str
   let section: unknown = {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) section = (parsed as Record<string, unknown>).healing ?? {};
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      section = (parsed as Record<string, unknown>).healing ?? {};
     else problems.push(`${file}: top level must be a JSON object`);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -141,13 +142,16 @@ async function main(): Promise<void> {
 
   const engine = new HealingEngine({ config, journal: journalLines, log: (m, f) => log('debug', m, f) });
   engine.on('action', (a) => audit({ ts: new Date(a.ts).toISOString(), type: 'healing', ...a }));
-  engine.on('escalate', (e: { target: string; reason: string }) => log('error', `gave up on ${e.target}: ${e.reason}`));
+  engine.on('escalate', (e: { target: string; reason: string }) =>
+    log('error', `gave up on ${e.target}: ${e.reason}`),
+  );
   if (args.stateFile) {
     try {
       engine.importState(JSON.parse(readFileSync(args.stateFile, 'utf8')));
       log('info', `restored policy state from ${args.stateFile}`);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log('warn', `state file ignored: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        log('warn', `state file ignored: ${(err as Error).message}`);
     }
     let saveTimer: NodeJS.Timeout | null = null;
     const save = (): void => {

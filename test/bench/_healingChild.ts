@@ -32,8 +32,23 @@ async function run(): Promise<void> {
     targets: [
       {
         name: 'bench.service',
-        probes: [{ type: 'http', url: `http://127.0.0.1:${port}/`, intervalSec: 1, timeoutMs: 1000, failureThreshold: 3 }],
-        policy: { maxRestarts: 1000, windowSec: 60, backoffInitialSec: 0, cooldownSec: 0, stableSec: 0.2, verifyTimeoutSec: 10 },
+        probes: [
+          {
+            type: 'http',
+            url: `http://127.0.0.1:${port}/`,
+            intervalSec: 1,
+            timeoutMs: 1000,
+            failureThreshold: 3,
+          },
+        ],
+        policy: {
+          maxRestarts: 1000,
+          windowSec: 60,
+          backoffInitialSec: 0,
+          cooldownSec: 0,
+          stableSec: 0.2,
+          verifyTimeoutSec: 10,
+        },
       },
     ],
   });
@@ -50,7 +65,12 @@ async function run(): Promise<void> {
     else if (m.cmd === 'resume') engine.resume('bench');
     else if (m.cmd === 'rss') {
       gc();
-      send({ type: 'rss', base: rssBase, now: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
+      send({
+        type: 'rss',
+        base: rssBase,
+        now: process.memoryUsage().rss,
+        heapUsed: process.memoryUsage().heapUsed,
+      });
     } else if (m.cmd === 'exit') {
       engine.dispose();
       sd.dispose();

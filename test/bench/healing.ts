@@ -26,7 +26,16 @@ function pct(xs: number[], p: number): number {
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-type ChildMsg = { type: string; at?: number; phase?: string; mainPid?: number; probeOk?: boolean | null; base?: number; now?: number; heapUsed?: number };
+type ChildMsg = {
+  type: string;
+  at?: number;
+  phase?: string;
+  mainPid?: number;
+  probeOk?: boolean | null;
+  base?: number;
+  now?: number;
+  heapUsed?: number;
+};
 
 class Child {
   private waiters: Array<{ type: string; resolve: (m: ChildMsg) => void }> = [];
@@ -86,7 +95,12 @@ export async function main(argv: string[]): Promise<void> {
   const systemdVersion = (await sb.run(['systemctl', '--version'])).split('\n')[0] ?? '';
 
   const childFile = join(dirname(fileURLToPath(import.meta.url)), '_healingChild.ts');
-  const child = new Child(fork(childFile, [sb.busAddress, String(port)], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const child = new Child(
+    fork(childFile, [sb.busAddress, String(port)], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
   const ready = await child.next('ready', 30_000);
   if (!ready) throw new Error('engine child did not start');
 
@@ -191,9 +205,15 @@ export async function main(argv: string[]): Promise<void> {
   };
   if (json) process.stdout.write(JSON.stringify(result) + '\n');
   else {
-    say(`detect   p50 ${result.detect_p50_ms} ms  p95 ${result.detect_p95_ms} ms   (event-driven, Subscribe + PropertiesChanged)`);
-    say(`poll 1 s p50 ${result.poll_1s_detect_p50_ms} ms  p95 ${result.poll_1s_detect_p95_ms} ms   (monit-style, same kills: event p95 ${result.event_detect_same_kills_p95_ms} ms)`);
-    say(`recover  p50 ${result.recover_p50_ms} ms  p95 ${result.recover_p95_ms} ms   (kill → active + HTTP probe passing)`);
+    say(
+      `detect   p50 ${result.detect_p50_ms} ms  p95 ${result.detect_p95_ms} ms   (event-driven, Subscribe + PropertiesChanged)`,
+    );
+    say(
+      `poll 1 s p50 ${result.poll_1s_detect_p50_ms} ms  p95 ${result.poll_1s_detect_p95_ms} ms   (monit-style, same kills: event p95 ${result.event_detect_same_kills_p95_ms} ms)`,
+    );
+    say(
+      `recover  p50 ${result.recover_p50_ms} ms  p95 ${result.recover_p95_ms} ms   (kill → active + HTTP probe passing)`,
+    );
     say(`rss added ${result.rss_added_mb} MB (engine + D-Bus connection, after code load)`);
   }
 }

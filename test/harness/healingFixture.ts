@@ -37,11 +37,27 @@ export class HealingSandbox {
     const sb = await Sandbox.start();
     const hs = new HealingSandbox(sb);
     try {
-      await sb.writeFile('/etc/dbus-1/system.d/org.ainl.Helper1.conf', readFileSync(join(REPO, 'resources/dbus/org.ainl.Helper1.conf'), 'utf8'));
-      await sb.writeFile('/usr/share/polkit-1/actions/org.ainl.helper.policy', readFileSync(join(REPO, 'resources/polkit/org.ainl.helper.policy'), 'utf8'));
-      await sb.run(['busctl', 'call', 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'ReloadConfig']);
+      await sb.writeFile(
+        '/etc/dbus-1/system.d/org.ainl.Helper1.conf',
+        readFileSync(join(REPO, 'resources/dbus/org.ainl.Helper1.conf'), 'utf8'),
+      );
+      await sb.writeFile(
+        '/usr/share/polkit-1/actions/org.ainl.helper.policy',
+        readFileSync(join(REPO, 'resources/polkit/org.ainl.helper.policy'), 'utf8'),
+      );
+      await sb.run([
+        'busctl',
+        'call',
+        'org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus',
+        'ReloadConfig',
+      ]);
       writeFileSync(join(sb.share, 'http-server.cjs'), HTTP_SERVER_JS);
-      await sb.writeFile(`/etc/systemd/system/${HELPER_UNIT}`, readFileSync(join(REPO, 'systemd', HELPER_UNIT), 'utf8'));
+      await sb.writeFile(
+        `/etc/systemd/system/${HELPER_UNIT}`,
+        readFileSync(join(REPO, 'systemd', HELPER_UNIT), 'utf8'),
+      );
       await sb.writeFile(
         `/etc/systemd/system/${HELPER_UNIT}.d/10-test.conf`,
         `[Service]\nWorkingDirectory=${REPO}\nExecStart=\nExecStart=/usr/bin/node --import tsx ${REPO}/helpers/rootHelper.ts --config /ainl-share/config.json --audit-file /ainl-share/audit.jsonl --state-file /ainl-share/state.json\nReadWritePaths=/ainl-share\nRestart=no\n`,
@@ -71,9 +87,25 @@ export class HealingSandbox {
     await this.sb.run(['systemctl', 'start', HELPER_UNIT]);
   }
 
-  async callHelper(member: string, signature = '', body: unknown[] = [], timeoutMs = 20_000): Promise<unknown[]> {
+  async callHelper(
+    member: string,
+    signature = '',
+    body: unknown[] = [],
+    timeoutMs = 20_000,
+  ): Promise<unknown[]> {
     const bus = await this.connect();
-    return call(bus, { destination: 'org.ainl.Helper1', path: '/org/ainl/Helper1', interface: 'org.ainl.Helper1', member, signature, body }, timeoutMs);
+    return call(
+      bus,
+      {
+        destination: 'org.ainl.Helper1',
+        path: '/org/ainl/Helper1',
+        interface: 'org.ainl.Helper1',
+        member,
+        signature,
+        body,
+      },
+      timeoutMs,
+    );
   }
 
   async status(): Promise<HealingStatus> {
@@ -82,7 +114,11 @@ export class HealingSandbox {
   }
 
   /** Polls the helper status until pred is true; returns it (throws with the last status on timeout). */
-  async waitFor(pred: (s: HealingStatus) => boolean, timeoutMs: number, what: string): Promise<HealingStatus> {
+  async waitFor(
+    pred: (s: HealingStatus) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<HealingStatus> {
     const deadline = Date.now() + timeoutMs;
     let last: HealingStatus | null = null;
     for (;;) {
@@ -94,8 +130,12 @@ export class HealingSandbox {
       }
       if (Date.now() > deadline) {
         const brief = last && {
-          targets: last.targets.map((t) => `${t.name} ${t.activeState}/${t.subState} ${t.phase}: ${t.reason}`),
-          recent: last.recent.slice(-25).map((a) => `${a.id} ${a.ts % 100000} ${a.target} ${a.kind} ${a.outcome}: ${a.reason}`),
+          targets: last.targets.map(
+            (t) => `${t.name} ${t.activeState}/${t.subState} ${t.phase}: ${t.reason}`,
+          ),
+          recent: last.recent
+            .slice(-25)
+            .map((a) => `${a.id} ${a.ts % 100000} ${a.target} ${a.kind} ${a.outcome}: ${a.reason}`),
         };
         throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(brief, null, 1)}`);
       }

@@ -12,7 +12,17 @@
  * CLI: tsx test/harness/sandbox.ts check   (prints why a sandbox can or cannot start here)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, statfsSync, rmdirSync, readdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  rmSync,
+  statfsSync,
+  rmdirSync,
+  readdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,12 +67,15 @@ function alive(pid: number): boolean {
 /** Why a sandbox cannot start on this machine, or null if it can. */
 export function unavailableReason(): string | null {
   if (process.platform !== 'linux') return 'not Linux';
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'needs root (namespaces, mounts, cgroups)';
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return 'needs root (namespaces, mounts, cgroups)';
   for (const tool of ['unshare', 'nsenter', 'setpriv']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} (util-linux) not installed`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} (util-linux) not installed`;
   }
   if (!existsSync('/lib/systemd/systemd')) return 'systemd is not installed (/lib/systemd/systemd)';
-  if (!existsSync('/usr/bin/dbus-daemon') && !existsSync('/usr/bin/dbus-broker')) return 'no D-Bus daemon installed';
+  if (!existsSync('/usr/bin/dbus-daemon') && !existsSync('/usr/bin/dbus-broker'))
+    return 'no D-Bus daemon installed';
   if (!cgroup2Root()) return 'no cgroup2 hierarchy at /sys/fs/cgroup';
   try {
     if (readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd')
@@ -71,7 +84,8 @@ export function unavailableReason(): string | null {
     /* unknown */
   }
   const probe = spawnSync('unshare', ['--pid', '--mount', '--fork', 'true'], { timeout: 5000 });
-  if (probe.status !== 0) return `cannot create namespaces: ${probe.stderr?.toString().trim() || 'unshare failed'}`;
+  if (probe.status !== 0)
+    return `cannot create namespaces: ${probe.stderr?.toString().trim() || 'unshare failed'}`;
   return null;
 }
 
@@ -155,19 +169,45 @@ export class Sandbox {
   }
 
   private nsenterArgs(argv: string[], env: Record<string, string> = {}): string[] {
-    const envArgs = Object.entries({ PATH: INSIDE_PATH, LANG: 'C.UTF-8', SYSTEMD_PAGER: 'cat', SYSTEMD_COLORS: '0', ...env }).map(
-      ([k, v]) => `${k}=${v}`,
-    );
-    return ['--target', String(this.pid1), '--mount', '--uts', '--ipc', '--pid', '--cgroup', '--root', '--wd', '--', 'env', '-i', ...envArgs, ...argv];
+    const envArgs = Object.entries({
+      PATH: INSIDE_PATH,
+      LANG: 'C.UTF-8',
+      SYSTEMD_PAGER: 'cat',
+      SYSTEMD_COLORS: '0',
+      ...env,
+    }).map(([k, v]) => `${k}=${v}`);
+    return [
+      '--target',
+      String(this.pid1),
+      '--mount',
+      '--uts',
+      '--ipc',
+      '--pid',
+      '--cgroup',
+      '--root',
+      '--wd',
+      '--',
+      'env',
+      '-i',
+      ...envArgs,
+      ...argv,
+    ];
   }
 
   execSync(argv: string[], opts: { input?: string; env?: Record<string, string> } = {}): ExecResult {
-    const r = spawnSync('nsenter', this.nsenterArgs(argv, opts.env), { input: opts.input, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('nsenter', this.nsenterArgs(argv, opts.env), {
+      input: opts.input,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   }
 
   /** Runs argv inside; resolves with its exit code and output (never rejects on a non-zero exit). */
-  exec(argv: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ExecResult> {
+  exec(
+    argv: string[],
+    opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
     return new Promise((resolve) => {
       const child = spawn('nsenter', this.nsenterArgs(argv, opts.env), { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
@@ -186,13 +226,24 @@ export class Sandbox {
   /** exec that throws with the command's stderr on a non-zero exit. */
   async run(argv: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
     const r = await this.exec(argv, opts);
-    if (r.code !== 0) throw new Error(`${argv.join(' ')} → exit ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+    if (r.code !== 0)
+      throw new Error(`${argv.join(' ')} → exit ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
     return r.stdout;
   }
 
   /** Writes a file inside the sandbox (e.g. a unit into /etc/systemd/system). */
   async writeFile(path: string, content: string, mode = '0644'): Promise<void> {
-    await this.run(['sh', '-c', 'umask 022; mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"', 'sh', path, mode], { input: content });
+    await this.run(
+      [
+        'sh',
+        '-c',
+        'umask 022; mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"',
+        'sh',
+        path,
+        mode,
+      ],
+      { input: content },
+    );
   }
 
   /** Host PID of a process given its PID inside the sandbox (for signalling it from the host). */
@@ -257,7 +308,8 @@ export class Sandbox {
 
 function removeCgroupTree(dir: string): void {
   try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeCgroupTree(join(dir, e.name));
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      if (e.isDirectory()) removeCgroupTree(join(dir, e.name));
     rmdirSync(dir);
   } catch {
     /* busy or gone */

@@ -18,14 +18,25 @@ describe.skipIf(why !== null)(`root helper on the system bus${why ? ` (skipped: 
   const port = randomPort();
 
   const busctlAs = (user: string | null, args: string[]) => {
-    const base = ['busctl', 'call', '--timeout=20', 'org.ainl.Helper1', '/org/ainl/Helper1', 'org.ainl.Helper1', ...args];
+    const base = [
+      'busctl',
+      'call',
+      '--timeout=20',
+      'org.ainl.Helper1',
+      '/org/ainl/Helper1',
+      'org.ainl.Helper1',
+      ...args,
+    ];
     const argv = user ? ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--clear-groups', ...base] : base;
     return hs.sb.exec(argv);
   };
 
   beforeAll(async () => {
     hs = await HealingSandbox.start();
-    await hs.installUnit('demo.service', `[Service]\nExecStart=/usr/bin/node /ainl-share/http-server.cjs ${port}\nRestart=no\n`);
+    await hs.installUnit(
+      'demo.service',
+      `[Service]\nExecStart=/usr/bin/node /ainl-share/http-server.cjs ${port}\nRestart=no\n`,
+    );
     await hs.installUnit('other.service', `[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
     hs.writeConfig({
       targets: [
@@ -54,7 +65,11 @@ describe.skipIf(why !== null)(`root helper on the system bus${why ? ` (skipped: 
     await hs.sb.run(['systemctl', 'daemon-reload']);
     await hs.sb.run(['systemctl', 'start', 'demo.service', 'other.service']);
     await hs.startHelper();
-    await hs.waitFor((s) => s.targets.find((t) => t.name === 'demo.service')?.phase === 'healthy', 15_000, 'demo healthy');
+    await hs.waitFor(
+      (s) => s.targets.find((t) => t.name === 'demo.service')?.phase === 'healthy',
+      15_000,
+      'demo healthy',
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -104,8 +119,14 @@ describe.skipIf(why !== null)(`root helper on the system bus${why ? ` (skipped: 
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const uid = Number((await hs.sb.run(['id', '-u', 'tester'])).trim());
     const intruderUid = Number((await hs.sb.run(['id', '-u', 'intruder'])).trim());
-    expect(audit.some((a) => a.method === 'Restart' && a.uid === uid && a.authorization === 'yes' && a.outcome === 'ok')).toBe(true);
-    expect(audit.some((a) => a.method === 'Restart' && a.uid === intruderUid && a.outcome === 'denied')).toBe(true);
+    expect(
+      audit.some(
+        (a) => a.method === 'Restart' && a.uid === uid && a.authorization === 'yes' && a.outcome === 'ok',
+      ),
+    ).toBe(true);
+    expect(audit.some((a) => a.method === 'Restart' && a.uid === intruderUid && a.outcome === 'denied')).toBe(
+      true,
+    );
   });
 
   it('refuses invalid method arguments, before asking polkit', async () => {
@@ -147,15 +168,25 @@ describe.skipIf(why !== null)(`root helper on the system bus${why ? ` (skipped: 
   it('pause stops automatic healing; resume heals what broke meanwhile', async () => {
     await hs.callHelper('Pause');
     await hs.sb.run(['kill', '-KILL', String(await hs.mainPid('other.service'))]);
-    const paused = await hs.waitFor((s) => s.targets.find((t) => t.name === 'other.service')?.phase === 'paused', 5000, 'paused phase');
+    const paused = await hs.waitFor(
+      (s) => s.targets.find((t) => t.name === 'other.service')?.phase === 'paused',
+      5000,
+      'paused phase',
+    );
     expect(paused.paused).toBe(true);
     await hs.callHelper('Resume');
-    await hs.waitFor((s) => s.targets.find((t) => t.name === 'other.service')?.phase === 'healthy', 8000, 'healed after resume');
+    await hs.waitFor(
+      (s) => s.targets.find((t) => t.name === 'other.service')?.phase === 'healthy',
+      8000,
+      'healed after resume',
+    );
   });
 
   it('a helper killed mid-way comes back, reconciles from systemd and recovers exactly once', async () => {
     const t0 = Date.now();
-    const helperPid = Number((await hs.sb.run(['systemctl', 'show', '-p', 'MainPID', '--value', HELPER_UNIT])).trim());
+    const helperPid = Number(
+      (await hs.sb.run(['systemctl', 'show', '-p', 'MainPID', '--value', HELPER_UNIT])).trim(),
+    );
     await hs.sb.run(['kill', '-KILL', String(helperPid)]);
     await hs.sb.run(['kill', '-KILL', String(await hs.mainPid('demo.service'))]);
     await new Promise((r) => setTimeout(r, 300));
@@ -166,7 +197,9 @@ describe.skipIf(why !== null)(`root helper on the system bus${why ? ` (skipped: 
       15_000,
       'demo recovered by the restarted helper',
     );
-    expect(s.recent.filter((a) => a.target === 'demo.service' && a.kind === 'restart' && a.ts >= t0)).toHaveLength(1);
+    expect(
+      s.recent.filter((a) => a.target === 'demo.service' && a.kind === 'restart' && a.ts >= t0),
+    ).toHaveLength(1);
     // the audit history from before the crash survived (state file)
     expect(s.recent.some((a) => a.ts < t0)).toBe(true);
   });

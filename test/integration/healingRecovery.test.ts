@@ -27,7 +27,13 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
   const webPort = randomPort();
   const dbPort = webPort + 1;
   const appPort = webPort + 2;
-  const fastPolicy = { backoffInitialSec: 0.5, backoffMaxSec: 2, cooldownSec: 0, stableSec: 0.5, verifyTimeoutSec: 5 };
+  const fastPolicy = {
+    backoffInitialSec: 0.5,
+    backoffMaxSec: 2,
+    cooldownSec: 0,
+    stableSec: 0.5,
+    verifyTimeoutSec: 5,
+  };
 
   beforeAll(async () => {
     hs = await HealingSandbox.start();
@@ -37,16 +43,35 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
       'probed.service',
       `[Service]\nExecStartPre=/bin/rm -f /ainl-share/${webPort}.bad\nExecStart=${http(webPort)}\nRestart=no\n`,
     );
-    await hs.installUnit('crashy.service', `[Service]\nExecStart=/bin/sh -c 'sleep 0.2; exit 3'\nRestart=no\n`);
+    await hs.installUnit(
+      'crashy.service',
+      `[Service]\nExecStart=/bin/sh -c 'sleep 0.2; exit 3'\nRestart=no\n`,
+    );
     await hs.installUnit('db.service', `[Service]\nExecStart=${http(dbPort)}\nRestart=no\n`);
-    await hs.installUnit('web.service', `[Unit]\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
+    await hs.installUnit(
+      'web.service',
+      `[Unit]\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`,
+    );
     await hs.installUnit('vanish.service', `[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
-    await hs.installUnit('selfheal.service', `[Service]\nExecStart=/bin/sleep 100000\nRestart=on-failure\nRestartSec=300ms\n`);
-    const httpProbe = (port: number) => ({ type: 'http', url: `http://127.0.0.1:${port}/`, intervalSec: 0.3, timeoutMs: 1000, failureThreshold: 2 });
+    await hs.installUnit(
+      'selfheal.service',
+      `[Service]\nExecStart=/bin/sleep 100000\nRestart=on-failure\nRestartSec=300ms\n`,
+    );
+    const httpProbe = (port: number) => ({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      intervalSec: 0.3,
+      timeoutMs: 1000,
+      failureThreshold: 2,
+    });
     hs.writeConfig({
       reconcileIntervalSec: 5,
       targets: [
-        { name: 'demo.service', probes: [{ type: 'process', intervalSec: 1 }, httpProbe(appPort)], policy: fastPolicy },
+        {
+          name: 'demo.service',
+          probes: [{ type: 'process', intervalSec: 1 }, httpProbe(appPort)],
+          policy: fastPolicy,
+        },
         { name: 'probed.service', probes: [httpProbe(webPort)], policy: fastPolicy },
         { name: 'crashy.service', policy: { ...fastPolicy, maxRestarts: 3, windowSec: 60 } },
         { name: 'db.service', probes: [httpProbe(dbPort)], policy: { ...fastPolicy, stableSec: 0.8 } },
@@ -59,7 +84,16 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
       ],
     });
     await hs.sb.run(['systemctl', 'daemon-reload']);
-    await hs.sb.run(['systemctl', 'start', 'demo.service', 'probed.service', 'db.service', 'web.service', 'selfheal.service', 'vanish.service']);
+    await hs.sb.run([
+      'systemctl',
+      'start',
+      'demo.service',
+      'probed.service',
+      'db.service',
+      'web.service',
+      'selfheal.service',
+      'vanish.service',
+    ]);
     await hs.startHelper();
     await hs.waitFor(
       (s) => ['demo.service', 'probed.service', 'db.service'].every((n) => target(s, n).phase === 'healthy'),
@@ -73,7 +107,11 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
   });
 
   it('reports units that do not exist and dependency cycles clearly', async () => {
-    const s = await hs.waitFor((st) => target(st, 'ghost.service').reason !== 'starting', 5000, 'ghost.service read');
+    const s = await hs.waitFor(
+      (st) => target(st, 'ghost.service').reason !== 'starting',
+      5000,
+      'ghost.service read',
+    );
     expect(s.source).toBe('helper');
     expect(target(s, 'ghost.service').phase).toBe('unknown');
     expect(target(s, 'ghost.service').reason).toMatch(/not found/);
@@ -87,7 +125,9 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     expect(before).toBeGreaterThan(1);
     await hs.sb.run(['kill', '-KILL', String(before)]);
     const s = await hs.waitFor(
-      (st) => actionsFor(st, 'demo.service', 'verify-ok').length > 0 && target(st, 'demo.service').phase === 'healthy',
+      (st) =>
+        actionsFor(st, 'demo.service', 'verify-ok').length > 0 &&
+        target(st, 'demo.service').phase === 'healthy',
       10_000,
       'demo.service recovered',
     );
@@ -108,7 +148,11 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
   it('a unit that is active but fails its HTTP probe is restarted', async () => {
     const before = await hs.mainPid('probed.service');
     writeFileSync(join(hs.sb.share, `${webPort}.bad`), '');
-    const s = await hs.waitFor((st) => actionsFor(st, 'probed.service', 'verify-ok').length > 0, 10_000, 'probed.service restarted');
+    const s = await hs.waitFor(
+      (st) => actionsFor(st, 'probed.service', 'verify-ok').length > 0,
+      10_000,
+      'probed.service restarted',
+    );
     expect(existsSync(join(hs.sb.share, `${webPort}.bad`))).toBe(false); // ExecStartPre ran: it was a real restart
     expect(await hs.mainPid('probed.service')).not.toBe(before);
     const restart = actionsFor(s, 'probed.service', 'restart')[0];
@@ -119,7 +163,8 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     const before = await hs.mainPid('selfheal.service');
     await hs.sb.run(['kill', '-KILL', String(before)]);
     const s = await hs.waitFor(
-      (st) => target(st, 'selfheal.service').phase === 'healthy' && target(st, 'selfheal.service').nRestarts >= 1,
+      (st) =>
+        target(st, 'selfheal.service').phase === 'healthy' && target(st, 'selfheal.service').nRestarts >= 1,
       8_000,
       'systemd restarted selfheal.service',
     );
@@ -129,9 +174,18 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
 
   it('a crash-looping unit gets backoff, then gave-up, never a restart storm; a person clears it', async () => {
     await hs.sb.run(['systemctl', 'start', 'crashy.service']);
-    const s = await hs.waitFor((st) => target(st, 'crashy.service').phase === 'gave-up', 20_000, 'crashy gave up');
-    const restarts = actionsFor(s, "crashy.service", "restart");
-    if (process.env.DEBUG_HEAL) console.log(actionsFor(s, "crashy.service").map((a) => `${a.ts % 100000} ${a.kind} ${a.outcome} ${a.reason}`).join("\n"));
+    const s = await hs.waitFor(
+      (st) => target(st, 'crashy.service').phase === 'gave-up',
+      20_000,
+      'crashy gave up',
+    );
+    const restarts = actionsFor(s, 'crashy.service', 'restart');
+    if (process.env.DEBUG_HEAL)
+      console.log(
+        actionsFor(s, 'crashy.service')
+          .map((a) => `${a.ts % 100000} ${a.kind} ${a.outcome} ${a.reason}`)
+          .join('\n'),
+      );
     expect(restarts).toHaveLength(3);
     const gaps = restarts.slice(1).map((r, i) => r.ts - (restarts[i] as HealingAction).ts);
     expect(gaps[1] as number).toBeGreaterThanOrEqual((gaps[0] as number) * 1.5); // exponential backoff
@@ -145,7 +199,11 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     const [ok, msg] = await hs.callHelper('Clear', 's', ['crashy.service']);
     expect(ok).toBe(true);
     expect(String(msg)).toMatch(/cleared/);
-    const again = await hs.waitFor((st) => actionsFor(st, 'crashy.service', 'restart').length >= 4, 5_000, 'restart after clear');
+    const again = await hs.waitFor(
+      (st) => actionsFor(st, 'crashy.service', 'restart').length >= 4,
+      5_000,
+      'restart after clear',
+    );
     expect(actionsFor(again, 'crashy.service', 'clear')).toHaveLength(1);
   });
 
@@ -154,7 +212,9 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     const web = await hs.mainPid('web.service');
     await hs.sb.run(['kill', '-KILL', String(web), String(db)]);
     const s = await hs.waitFor(
-      (st) => actionsFor(st, 'web.service', 'verify-ok').length > 0 && actionsFor(st, 'db.service', 'verify-ok').length > 0,
+      (st) =>
+        actionsFor(st, 'web.service', 'verify-ok').length > 0 &&
+        actionsFor(st, 'db.service', 'verify-ok').length > 0,
       15_000,
       'db and web recovered',
     );
@@ -172,7 +232,9 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     await hs.sb.run(['systemctl', 'daemon-reload']);
     await hs.sb.run(['kill', '-KILL', String(pid)]);
     const s = await hs.waitFor(
-      (st) => target(st, 'vanish.service').phase === 'unknown' && /not found/.test(target(st, 'vanish.service').reason),
+      (st) =>
+        target(st, 'vanish.service').phase === 'unknown' &&
+        /not found/.test(target(st, 'vanish.service').reason),
       8_000,
       'vanish.service reported as gone',
     );
@@ -190,18 +252,32 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     await new Promise((r) => setTimeout(r, 500));
     const before = await hs.mainPid('demo.service');
     await hs.sb.run(['kill', '-KILL', String(before)]);
-    await hs.waitFor((st) => actionsFor(st, 'demo.service', 'verify-ok').length >= 2, 15_000, 'demo recovered after reexec');
+    await hs.waitFor(
+      (st) => actionsFor(st, 'demo.service', 'verify-ok').length >= 2,
+      15_000,
+      'demo recovered after reexec',
+    );
     expect((await hs.sb.run(['systemctl', 'is-active', HELPER_UNIT])).trim()).toBe('active');
   });
 
   it('gave-up survives a helper restart (state file): no fresh restart budget', async () => {
-    await hs.waitFor((st) => target(st, 'crashy.service').phase === 'gave-up', 20_000, 'crashy gave up again');
+    await hs.waitFor(
+      (st) => target(st, 'crashy.service').phase === 'gave-up',
+      20_000,
+      'crashy gave up again',
+    );
     const t0 = Date.now();
     await hs.sb.run(['systemctl', 'restart', HELPER_UNIT]);
-    const s = await hs.waitFor((st) => st.connected && target(st, 'crashy.service').phase === 'gave-up', 30_000, 'restored gave-up');
+    const s = await hs.waitFor(
+      (st) => st.connected && target(st, 'crashy.service').phase === 'gave-up',
+      30_000,
+      'restored gave-up',
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const later = await hs.status();
-    expect(later.recent.filter((a) => a.target === 'crashy.service' && a.kind === 'restart' && a.ts >= t0)).toHaveLength(0);
+    expect(
+      later.recent.filter((a) => a.target === 'crashy.service' && a.kind === 'restart' && a.ts >= t0),
+    ).toHaveLength(0);
     expect(target(s, 'crashy.service').reason).toMatch(/gave up/);
   });
 });

@@ -11,9 +11,20 @@ describe('failure analysis', () => {
     expect(explainFailure(f)).toMatch(/SIGKILL.*OOM/);
   });
   it('explains exit codes, including systemd-specific ones', () => {
-    expect(explainFailure({ activeState: 'failed', result: 'exit-code', execMainCode: 1, execMainStatus: 3 })).toMatch(/status 3/);
-    expect(explainFailure({ activeState: 'failed', result: 'exit-code', execMainCode: 1, execMainStatus: 203 })).toMatch(/EXEC/);
-    expect(explainFailure({ activeState: 'failed', result: 'start-limit-hit', execMainCode: 0, execMainStatus: 0 })).toMatch(/reset-failed/);
+    expect(
+      explainFailure({ activeState: 'failed', result: 'exit-code', execMainCode: 1, execMainStatus: 3 }),
+    ).toMatch(/status 3/);
+    expect(
+      explainFailure({ activeState: 'failed', result: 'exit-code', execMainCode: 1, execMainStatus: 203 }),
+    ).toMatch(/EXEC/);
+    expect(
+      explainFailure({
+        activeState: 'failed',
+        result: 'start-limit-hit',
+        execMainCode: 0,
+        execMainStatus: 0,
+      }),
+    ).toMatch(/reset-failed/);
   });
   it("knows when systemd's own Restart= would act", () => {
     expect(systemdWouldRestart('no', 'signal')).toBe(false);
@@ -43,17 +54,33 @@ describe('systemd names', () => {
     expect(unitPath('demo.service')).toBe('/org/freedesktop/systemd1/unit/demo_2eservice');
     expect(unitPath('getty@tty1.service')).toBe('/org/freedesktop/systemd1/unit/getty_40tty1_2eservice');
     expect(unitPath('1x.service')).toBe('/org/freedesktop/systemd1/unit/_31x_2eservice');
-    for (const n of ['a-b_c.service', 'x@y.socket', 'dev-sda1.device']) expect(unitNameFromPath(unitPath(n))).toBe(n);
+    for (const n of ['a-b_c.service', 'x@y.socket', 'dev-sda1.device'])
+      expect(unitNameFromPath(unitPath(n))).toBe(n);
   });
   it('accepts unit names and refuses paths and shell strings', () => {
     expect(isValidUnitName('nginx.service')).toBe(true);
     expect(isValidUnitName('getty@tty1.service')).toBe(true);
-    for (const bad of ['../../etc/passwd', 'a.service; rm -rf /', '', 'nginx', '/etc/x.service', '-x.service', 'a..b.service'])
+    for (const bad of [
+      '../../etc/passwd',
+      'a.service; rm -rf /',
+      '',
+      'nginx',
+      '/etc/x.service',
+      '-x.service',
+      'a..b.service',
+    ])
       expect(isValidUnitName(bad), bad).toBe(false);
   });
   it("maps unit state to Cockpit's five states", () => {
     const s = (o: Partial<UnitSnapshot>): UnitSnapshot =>
-      ({ name: 'x.service', loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled', ...o }) as UnitSnapshot;
+      ({
+        name: 'x.service',
+        loadState: 'loaded',
+        activeState: 'inactive',
+        subState: 'dead',
+        unitFileState: 'disabled',
+        ...o,
+      }) as UnitSnapshot;
     expect(cockpitState(s({ activeState: 'active' }))).toBe('running');
     expect(cockpitState(s({ activeState: 'failed' }))).toBe('failed');
     expect(cockpitState(s({ unitFileState: 'static' }))).toBe('static');
@@ -70,19 +97,27 @@ describe('healing config and contract', () => {
     expect(c.helperBusName).toBe('org.ainl.Helper1');
   });
   it('fills target defaults and refuses bad values with a clear error', () => {
-    const c = healingConfig.parse({ targets: [{ name: 'nginx.service', probes: [{ type: 'tcp', port: 80 }] }] });
+    const c = healingConfig.parse({
+      targets: [{ name: 'nginx.service', probes: [{ type: 'tcp', port: 80 }] }],
+    });
     expect(c.targets[0]?.policy.maxRestarts).toBe(5);
     expect(c.targets[0]?.probes[0]).toMatchObject({ type: 'tcp', host: '127.0.0.1', failureThreshold: 3 });
     const bad = healingConfig.safeParse({ targets: [{ name: 'x; rm -rf /' }] });
     expect(bad.success).toBe(false);
-    const badProbe = healingConfig.safeParse({ targets: [{ name: 'a.service', probes: [{ type: 'http', url: 'ftp://x' }] }] });
+    const badProbe = healingConfig.safeParse({
+      targets: [{ name: 'a.service', probes: [{ type: 'http', url: 'ftp://x' }] }],
+    });
     expect(badProbe.success).toBe(false);
     expect(JSON.stringify(badProbe.error?.issues)).toMatch(/http/);
   });
   it('requests are strict and validate target names', () => {
-    expect(healingChannels['healing:restart'].request.safeParse({ target: 'nginx.service' }).success).toBe(true);
+    expect(healingChannels['healing:restart'].request.safeParse({ target: 'nginx.service' }).success).toBe(
+      true,
+    );
     expect(healingChannels['healing:restart'].request.safeParse({ target: '../x' }).success).toBe(false);
-    expect(healingChannels['healing:restart'].request.safeParse({ target: 'a.service', extra: 1 }).success).toBe(false);
+    expect(
+      healingChannels['healing:restart'].request.safeParse({ target: 'a.service', extra: 1 }).success,
+    ).toBe(false);
     expect(healingChannels['healing:pause'].request.safeParse({ x: 1 }).success).toBe(false);
   });
 });

@@ -39,7 +39,8 @@ export function explainFailure(f: FailureFacts): string {
     case 'core-dump':
       return `The main process crashed (${signal ?? 'signal'}, core dumped): a bug in the program or a bad input.`;
     case 'exit-code':
-      if (exitCode === 203) return 'systemd could not execute the program (exit 203/EXEC): wrong path or missing binary.';
+      if (exitCode === 203)
+        return 'systemd could not execute the program (exit 203/EXEC): wrong path or missing binary.';
       if (exitCode === 217) return 'The configured User= does not exist (exit 217/USER).';
       if (exitCode === 200) return 'systemd could not change into the working directory (exit 200/CHDIR).';
       return `The main process exited with status ${exitCode ?? '?'} (an error the program reported).`;

@@ -102,7 +102,8 @@ export async function call(bus: MessageBus, spec: CallSpec, timeoutMs = 5000): P
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Problem('timeout', `${spec.interface}.${spec.member} got no answer in ${timeoutMs} ms`)),
+      () =>
+        reject(new Problem('timeout', `${spec.interface}.${spec.member} got no answer in ${timeoutMs} ms`)),
       timeoutMs,
     );
   });
@@ -112,7 +113,8 @@ export async function call(bus: MessageBus, spec: CallSpec, timeoutMs = 5000): P
   } catch (err) {
     // a timed-out call leaves its reply handler behind in dbus-next: drop it
     if (err instanceof Problem && err.problem === 'timeout' && msg.serial !== null) {
-      const handlers = (bus as unknown as { _methodReturnHandlers?: Record<number, unknown> })._methodReturnHandlers;
+      const handlers = (bus as unknown as { _methodReturnHandlers?: Record<number, unknown> })
+        ._methodReturnHandlers;
       if (handlers) delete handlers[msg.serial];
     }
     throw err;
@@ -145,7 +147,10 @@ export async function nameHasOwner(bus: MessageBus, name: string): Promise<boole
   return has === true;
 }
 
-export async function connectionUnixUser(bus: MessageBus, sender: string): Promise<{ uid: number; pid: number }> {
+export async function connectionUnixUser(
+  bus: MessageBus,
+  sender: string,
+): Promise<{ uid: number; pid: number }> {
   const [uid] = await call(bus, {
     destination: 'org.freedesktop.DBus',
     path: '/org/freedesktop/DBus',

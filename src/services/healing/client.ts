@@ -18,7 +18,14 @@ import {
 import { SystemdClient, cockpitState } from './systemd';
 import { Problem, type ProblemCode } from '../../shared/problems';
 import type { HealingConfig } from '../../shared/config/healing';
-import { healingStatus, healingAction, type HealingAction, type HealingStatus, type HelperHealth, type TargetStatus } from '../../shared/contract/healing';
+import {
+  healingStatus,
+  healingAction,
+  type HealingAction,
+  type HealingStatus,
+  type HelperHealth,
+  type TargetStatus,
+} from '../../shared/contract/healing';
 
 const HELPER_PATH = '/org/ainl/Helper1';
 const HELPER_IFACE = 'org.ainl.Helper1';
@@ -61,8 +68,20 @@ export class HelperClient extends EventEmitter {
     this.healthCache = this.mkHealth('unreachable', 'not checked yet');
   }
 
-  private mkHealth(state: HelperHealth['state'], why: string, extra: Partial<HelperHealth> = {}): HelperHealth {
-    return { state, why, busName: this.cfg.helperBusName, unit: this.cfg.helperUnit, version: null, pid: null, ...extra };
+  private mkHealth(
+    state: HelperHealth['state'],
+    why: string,
+    extra: Partial<HelperHealth> = {},
+  ): HelperHealth {
+    return {
+      state,
+      why,
+      busName: this.cfg.helperBusName,
+      unit: this.cfg.helperUnit,
+      version: null,
+      pid: null,
+      ...extra,
+    };
   }
 
   /** Connects (never throws: a missing bus becomes an 'unreachable' health with the reason). */
@@ -86,8 +105,14 @@ export class HelperClient extends EventEmitter {
       this.bus = bus;
       this.systemd = new SystemdClient(bus);
       bus.on('message', this.onMessage);
-      await addMatch(bus, `type='signal',sender='${this.cfg.helperBusName}',path='${HELPER_PATH}',interface='${HELPER_IFACE}',member='HealingEvent'`);
-      await addMatch(bus, `type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${this.cfg.helperBusName}'`);
+      await addMatch(
+        bus,
+        `type='signal',sender='${this.cfg.helperBusName}',path='${HELPER_PATH}',interface='${HELPER_IFACE}',member='HealingEvent'`,
+      );
+      await addMatch(
+        bus,
+        `type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${this.cfg.helperBusName}'`,
+      );
       this.busWhy = '';
       this.stopEnd = onBusEnd(bus, (why) => this.lost(why));
       await this.health();
@@ -167,19 +192,38 @@ export class HelperClient extends EventEmitter {
             signature: 's',
             body: [this.cfg.helperBusName],
           }).catch(() => [null]);
-          this.setHealth(this.mkHealth('running', 'answering on the system bus', { version: String(version), pid: pid === null ? null : Number(pid) }));
+          this.setHealth(
+            this.mkHealth('running', 'answering on the system bus', {
+              version: String(version),
+              pid: pid === null ? null : Number(pid),
+            }),
+          );
         } catch (err) {
-          this.setHealth(this.mkHealth('unreachable', `owns ${this.cfg.helperBusName} but does not answer: ${(err as Error).message}`));
+          this.setHealth(
+            this.mkHealth(
+              'unreachable',
+              `owns ${this.cfg.helperBusName} but does not answer: ${(err as Error).message}`,
+            ),
+          );
         }
         return this.healthCache;
       }
       const snap = await this.systemd?.snapshot(this.cfg.helperUnit);
       if (!snap || snap.loadState === 'not-found' || snap.loadState === '') {
-        this.setHealth(this.mkHealth('not-installed', `the helper unit ${this.cfg.helperUnit} is not installed (see docs/healing.md, "Installing the helper")`));
+        this.setHealth(
+          this.mkHealth(
+            'not-installed',
+            `the helper unit ${this.cfg.helperUnit} is not installed (see docs/healing.md, "Installing the helper")`,
+          ),
+        );
         return this.healthCache;
       }
       let why = `installed but ${snap.activeState}${snap.result && snap.result !== 'success' ? ` (${snap.result})` : ''}`;
-      if (this.cfg.startHelper && Date.now() - this.lastStartAttempt > 30_000 && snap.activeState !== 'activating') {
+      if (
+        this.cfg.startHelper &&
+        Date.now() - this.lastStartAttempt > 30_000 &&
+        snap.activeState !== 'activating'
+      ) {
         this.lastStartAttempt = Date.now();
         try {
           await this.systemd?.job('start', this.cfg.helperUnit);
@@ -199,15 +243,34 @@ export class HelperClient extends EventEmitter {
     return this.healthCache;
   }
 
-  private async helperCall(member: string, signature = '', body: unknown[] = [], timeoutMs = 25_000): Promise<unknown[]> {
+  private async helperCall(
+    member: string,
+    signature = '',
+    body: unknown[] = [],
+    timeoutMs = 25_000,
+  ): Promise<unknown[]> {
     const bus = this.bus;
     if (!bus) throw new Problem('unavailable', this.busWhy);
     try {
-      return await call(bus, { destination: this.cfg.helperBusName, path: HELPER_PATH, interface: HELPER_IFACE, member, signature, body }, timeoutMs);
+      return await call(
+        bus,
+        {
+          destination: this.cfg.helperBusName,
+          path: HELPER_PATH,
+          interface: HELPER_IFACE,
+          member,
+          signature,
+          body,
+        },
+        timeoutMs,
+      );
     } catch (err) {
       if (isDbusError(err)) {
-        const short = err.type.startsWith('org.ainl.Helper1.Error.') ? err.type.slice('org.ainl.Helper1.Error.'.length) : '';
-        const code: ProblemCode = ERRORS[short] ?? (/AccessDenied/.test(err.type) ? 'access-denied' : 'unavailable');
+        const short = err.type.startsWith('org.ainl.Helper1.Error.')
+          ? err.type.slice('org.ainl.Helper1.Error.'.length)
+          : '';
+        const code: ProblemCode =
+          ERRORS[short] ?? (/AccessDenied/.test(err.type) ? 'access-denied' : 'unavailable');
         throw new Problem(code, err.text || err.type);
       }
       throw err;
@@ -271,14 +334,26 @@ export class HelperClient extends EventEmitter {
       }
       targets.push(base);
     }
-    return { source: 'read-only', readOnlyReason: reason, paused: false, enabled: this.cfg.enabled, connected: this.bus !== null, targets, recent: [] };
+    return {
+      source: 'read-only',
+      readOnlyReason: reason,
+      paused: false,
+      enabled: this.cfg.enabled,
+      connected: this.bus !== null,
+      targets,
+      recent: [],
+    };
   }
 
   private async verb(member: string, target?: string): Promise<{ ok: boolean; message: string }> {
     if (this.healthCache.state !== 'running') await this.health();
     if (this.healthCache.state !== 'running')
-      throw new Problem('unavailable', `read-only: root helper ${this.healthCache.state} — ${this.healthCache.why}`);
-    const out = target === undefined ? await this.helperCall(member) : await this.helperCall(member, 's', [target]);
+      throw new Problem(
+        'unavailable',
+        `read-only: root helper ${this.healthCache.state} — ${this.healthCache.why}`,
+      );
+    const out =
+      target === undefined ? await this.helperCall(member) : await this.helperCall(member, 's', [target]);
     return { ok: out[0] === true, message: String(out[1] ?? '') };
   }
 

@@ -15,7 +15,13 @@ const engines: HealingEngine[] = [];
 const dirs: string[] = [];
 afterEach(() => {
   for (const e of engines.splice(0)) {
-    for (const t of e.status().targets) if (t.mainPid > 1) try { process.kill(t.mainPid, 'SIGKILL'); } catch { /* gone */ }
+    for (const t of e.status().targets)
+      if (t.mainPid > 1)
+        try {
+          process.kill(t.mainPid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     e.dispose();
   }
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -79,7 +85,9 @@ describe('healing engine: plain processes', () => {
 
   it('manual verbs refuse unknown and non-allow-listed targets with clear problems', async () => {
     const { engine } = setup('exec sleep 1000');
-    await expect(engine.manual('restart', 'nope', 'test')).rejects.toSatisfy((e: unknown) => e instanceof Problem && e.problem === 'not-found');
+    await expect(engine.manual('restart', 'nope', 'test')).rejects.toSatisfy(
+      (e: unknown) => e instanceof Problem && e.problem === 'not-found',
+    );
     expect(() => engine.clear('nope', 'test')).toThrow(/not a watched target/);
   });
 

@@ -148,7 +148,13 @@ export class HealingEngine extends EventEmitter {
     for (const [n, rt] of this.targets) deps.set(n, rt.cfg.dependsOn);
     this.cyclic = findCycles(deps);
     for (const n of this.cyclic) {
-      this.act(n, 'config', `dependency cycle involving ${n}: its dependsOn edges inside the cycle are ignored`, 'engine', 'info');
+      this.act(
+        n,
+        'config',
+        `dependency cycle involving ${n}: its dependsOn edges inside the cycle are ignored`,
+        'engine',
+        'info',
+      );
     }
   }
 
@@ -157,7 +163,15 @@ export class HealingEngine extends EventEmitter {
       cfg,
       snap: null,
       procPid: 0,
-      probes: cfg.probes.map((p) => ({ cfg: p, ok: null, fails: 0, lastCheck: null, detail: 'not run yet', running: false, timer: null })),
+      probes: cfg.probes.map((p) => ({
+        cfg: p,
+        ok: null,
+        fails: 0,
+        lastCheck: null,
+        detail: 'not run yet',
+        running: false,
+        timer: null,
+      })),
       phase: 'unknown',
       reason: 'starting',
       attempts: [],
@@ -301,15 +315,32 @@ export class HealingEngine extends EventEmitter {
     rt.snap = next;
     rt.changeSeq += 1;
     const st = c.changed.ActiveState;
-    if (typeof st === 'string' && st !== 'failed' && st !== 'inactive' && next.subState !== 'job') rt.signalsSinceAction += 1;
+    if (typeof st === 'string' && st !== 'failed' && st !== 'inactive' && next.subState !== 'job')
+      rt.signalsSinceAction += 1;
     const wasUp = prev.activeState === 'active' || prev.activeState === 'reloading';
-    const down = next.activeState === 'failed' || next.activeState === 'inactive' || next.activeState === 'deactivating';
+    const down =
+      next.activeState === 'failed' || next.activeState === 'inactive' || next.activeState === 'deactivating';
     if (wasUp && down && rt.desired === 'running') {
-      this.emit('detect', { target: rt.cfg.name, at: c.at, activeState: next.activeState } satisfies DetectEvent);
-      if (!rt.verifying) this.act(rt.cfg.name, 'detect', `${prev.activeState} → ${next.activeState}/${next.subState} (systemd signal)`, 'engine', 'info');
-      if (next.activeState === 'inactive' && this.depsOf(rt).some((d) => !this.isHealthy(d))) rt.collateral = true;
+      this.emit('detect', {
+        target: rt.cfg.name,
+        at: c.at,
+        activeState: next.activeState,
+      } satisfies DetectEvent);
+      if (!rt.verifying)
+        this.act(
+          rt.cfg.name,
+          'detect',
+          `${prev.activeState} → ${next.activeState}/${next.subState} (systemd signal)`,
+          'engine',
+          'info',
+        );
+      if (next.activeState === 'inactive' && this.depsOf(rt).some((d) => !this.isHealthy(d)))
+        rt.collateral = true;
     }
-    this.evaluate(rt, `${c.unit}: ${prev.activeState}/${prev.subState} → ${next.activeState}/${next.subState}`);
+    this.evaluate(
+      rt,
+      `${c.unit}: ${prev.activeState}/${prev.subState} → ${next.activeState}/${next.subState}`,
+    );
     // full property read (Service.Result etc. may come in a separate signal); coalesced
     if (down || next.activeState === 'active') void this.refresh(rt, 'after change');
   }
@@ -347,7 +378,11 @@ export class HealingEngine extends EventEmitter {
       const before = rt.procPid;
       rt.procPid = findProcess(rt.cfg.process);
       if (before > 0 && rt.procPid === 0 && rt.desired === 'running' && !rt.inFlight && !rt.verifying) {
-        this.emit('detect', { target: rt.cfg.name, at: this.now(), activeState: 'inactive' } satisfies DetectEvent);
+        this.emit('detect', {
+          target: rt.cfg.name,
+          at: this.now(),
+          activeState: 'inactive',
+        } satisfies DetectEvent);
         this.act(rt.cfg.name, 'detect', `process ${before} is gone`, 'engine', 'info');
       }
       this.evaluate(rt, 'process check');
@@ -379,8 +414,18 @@ export class HealingEngine extends EventEmitter {
         p.ok = false;
         p.fails += 1;
         if (p.fails === p.cfg.failureThreshold && this.isActive(rt) && !rt.verifying) {
-          this.emit('detect', { target: rt.cfg.name, at: this.now(), activeState: 'probe-failed' } satisfies DetectEvent);
-          this.act(rt.cfg.name, 'detect', `${p.cfg.type} probe failed ${p.fails}× in a row: ${r.detail}`, 'engine', 'info');
+          this.emit('detect', {
+            target: rt.cfg.name,
+            at: this.now(),
+            activeState: 'probe-failed',
+          } satisfies DetectEvent);
+          this.act(
+            rt.cfg.name,
+            'detect',
+            `${p.cfg.type} probe failed ${p.fails}× in a row: ${r.detail}`,
+            'engine',
+            'info',
+          );
         }
       }
       this.evaluate(rt, `${p.cfg.type} probe: ${r.detail}`);
@@ -416,7 +461,8 @@ export class HealingEngine extends EventEmitter {
       if (d !== rt.cfg.name && this.targets.has(d)) set.add(d);
     }
     if (rt.snap && !this.cyclic.has(rt.cfg.name)) {
-      for (const d of [...rt.snap.requires, ...rt.snap.bindsTo]) if (d !== rt.cfg.name && this.targets.has(d)) set.add(d);
+      for (const d of [...rt.snap.requires, ...rt.snap.bindsTo])
+        if (d !== rt.cfg.name && this.targets.has(d)) set.add(d);
     }
     return [...set];
   }
@@ -443,7 +489,8 @@ export class HealingEngine extends EventEmitter {
     if (rt.cfg.kind === 'unit') {
       if (!this.systemd) return this.setPhase(rt, 'unknown', this.systemdWhy);
       if (!rt.snap) return this.setPhase(rt, 'unknown', 'no state read yet');
-      if (rt.snap.loadState === 'not-found') return this.setPhase(rt, 'unknown', `unit ${name} not found (not installed or removed)`);
+      if (rt.snap.loadState === 'not-found')
+        return this.setPhase(rt, 'unknown', `unit ${name} not found (not installed or removed)`);
       if (rt.snap.loadState === 'masked') return this.setPhase(rt, 'stopped', 'unit is masked');
     }
     const active = this.isActive(rt);
@@ -465,10 +512,13 @@ export class HealingEngine extends EventEmitter {
         const stableMs = rt.cfg.policy.stableSec * 1000;
         if (now - v.okSince >= stableMs) return this.finishVerify(rt, true, 'active and probes pass');
         if (!v.stableTimer) {
-          v.stableTimer = setTimeout(() => {
-            v.stableTimer = null;
-            this.evaluate(rt, 'stable check');
-          }, stableMs - (now - v.okSince) + 5);
+          v.stableTimer = setTimeout(
+            () => {
+              v.stableTimer = null;
+              this.evaluate(rt, 'stable check');
+            },
+            stableMs - (now - v.okSince) + 5,
+          );
           v.stableTimer.unref?.();
         }
         return this.setPhase(rt, 'recovering', `up; confirming it stays up for ${rt.cfg.policy.stableSec}s`);
@@ -477,7 +527,10 @@ export class HealingEngine extends EventEmitter {
       const st = rt.snap?.activeState ?? '';
       if (rt.signalsSinceAction > 0) v.sawProgress = true;
       // a stale read (before the job ran) must not count as "failed again"
-      const failedAgain = rt.cfg.kind === 'unit' && (v.sawProgress || now - v.since > 2000) && (st === 'failed' || (st === 'inactive' && now - v.since > 1000));
+      const failedAgain =
+        rt.cfg.kind === 'unit' &&
+        (v.sawProgress || now - v.since > 2000) &&
+        (st === 'failed' || (st === 'inactive' && now - v.since > 1000));
       if (failedAgain || now >= v.deadline) {
         const detail = failedAgain
           ? `failed again (${rt.snap?.result ?? ''})`
@@ -491,8 +544,14 @@ export class HealingEngine extends EventEmitter {
       }
     }
 
-    if (rt.gaveUp) return this.setPhase(rt, 'gave-up', rt.reason.startsWith('gave up') ? rt.reason : `gave up: ${rt.reason}`);
-    if (rt.desired === 'stopped') return this.setPhase(rt, 'stopped', 'stopped by a person; healing leaves it stopped');
+    if (rt.gaveUp)
+      return this.setPhase(
+        rt,
+        'gave-up',
+        rt.reason.startsWith('gave up') ? rt.reason : `gave up: ${rt.reason}`,
+      );
+    if (rt.desired === 'stopped')
+      return this.setPhase(rt, 'stopped', 'stopped by a person; healing leaves it stopped');
 
     const healthy = active && this.probesHealthy(rt, false);
     if (healthy) {
@@ -503,7 +562,8 @@ export class HealingEngine extends EventEmitter {
       rt.wasUp = true;
       rt.collateral = false;
       rt.unhealthySince = 0;
-      if (rt.healthySince !== null && now - rt.healthySince >= rt.cfg.policy.backoffResetSec * 1000) rt.consecutiveFailed = 0;
+      if (rt.healthySince !== null && now - rt.healthySince >= rt.cfg.policy.backoffResetSec * 1000)
+        rt.consecutiveFailed = 0;
       return this.setPhase(rt, 'healthy', active ? 'running; probes pass' : 'running');
     }
     rt.healthySince = null;
@@ -528,10 +588,17 @@ export class HealingEngine extends EventEmitter {
           if (rt.failedSince === 0) rt.failedSince = now;
           if (snap.result !== 'start-limit-hit' && now - rt.failedSince < 1500) {
             this.scheduleRetry(rt, 1500 - (now - rt.failedSince), true);
-            return this.setPhase(rt, 'waiting-systemd', `failed; checking whether systemd's Restart=${snap.restart} restarts it`);
+            return this.setPhase(
+              rt,
+              'waiting-systemd',
+              `failed; checking whether systemd's Restart=${snap.restart} restarts it`,
+            );
           }
           if (!rt.cfg.policy.resetFailed) {
-            return this.giveUp(rt, `systemd's own Restart=${snap.restart} gave up (start limit); ${rt.lastFailure?.cause ?? ''} A person must look at it (or enable policy.resetFailed).`);
+            return this.giveUp(
+              rt,
+              `systemd's own Restart=${snap.restart} gave up (start limit); ${rt.lastFailure?.cause ?? ''} A person must look at it (or enable policy.resetFailed).`,
+            );
           }
           verb = 'restart';
           reason = `systemd gave up (start limit); policy allows reset-failed + restart`;
@@ -564,11 +631,20 @@ export class HealingEngine extends EventEmitter {
       }
     } else if (rt.cfg.kind === 'process') {
       if (!active) {
-        if (!rt.wasUp && rt.cfg.process.start.length === 0) return this.setPhase(rt, 'stopped', 'not running and no start command');
+        if (!rt.wasUp && rt.cfg.process.start.length === 0)
+          return this.setPhase(rt, 'stopped', 'not running and no start command');
         verb = 'start';
         reason = 'process not running';
         if (!rt.lastFailure || rt.lastFailure.at < rt.lastAttemptAt)
-          rt.lastFailure = { at: now, activeState: 'inactive', result: 'gone', exitCode: null, signal: null, journal: [], cause: 'The process is gone (exited or killed).' };
+          rt.lastFailure = {
+            at: now,
+            activeState: 'inactive',
+            result: 'gone',
+            exitCode: null,
+            signal: null,
+            journal: [],
+            cause: 'The process is gone (exited or killed).',
+          };
       } else {
         const p = rt.probes.find((x) => x.fails >= x.cfg.failureThreshold);
         verb = 'restart';
@@ -590,12 +666,15 @@ export class HealingEngine extends EventEmitter {
     if (deps.length > 0 && now - rt.unhealthySince < SETTLE_MS) {
       this.setPhase(rt, 'holding', `settling: re-reading ${deps.join(', ')} before acting`);
       if (!rt.retryTimer) {
-        rt.retryTimer = setTimeout(() => {
-          rt.retryTimer = null;
-          void Promise.all(deps.map((d) => this.targets.get(d)).map((d) => (d ? this.refresh(d, 'settle') : undefined))).then(() =>
-            this.evaluate(rt, 'settled'),
-          );
-        }, SETTLE_MS - (now - rt.unhealthySince) + 5);
+        rt.retryTimer = setTimeout(
+          () => {
+            rt.retryTimer = null;
+            void Promise.all(
+              deps.map((d) => this.targets.get(d)).map((d) => (d ? this.refresh(d, 'settle') : undefined)),
+            ).then(() => this.evaluate(rt, 'settled'));
+          },
+          SETTLE_MS - (now - rt.unhealthySince) + 5,
+        );
         rt.retryTimer.unref?.();
       }
       return;
@@ -615,13 +694,20 @@ export class HealingEngine extends EventEmitter {
     const pol = rt.cfg.policy;
     rt.attempts = rt.attempts.filter((t) => now - t < pol.windowSec * 1000);
     if (rt.attempts.length >= pol.maxRestarts) {
-      return this.giveUp(rt, `${rt.attempts.length} automatic restarts within ${pol.windowSec}s (max ${pol.maxRestarts}); last: ${reason}`);
+      return this.giveUp(
+        rt,
+        `${rt.attempts.length} automatic restarts within ${pol.windowSec}s (max ${pol.maxRestarts}); last: ${reason}`,
+      );
     }
     const wait = backoffMs(rt.consecutiveFailed, pol.backoffInitialSec, pol.backoffMaxSec);
     const at = rt.lastAttemptAt + wait;
     if (now < at) {
       this.scheduleRetry(rt, at - now);
-      this.noteOnce(rt, 'backoff', `backoff ${Math.round(wait / 100) / 10}s before attempt ${rt.attempts.length + 1}: ${reason}`);
+      this.noteOnce(
+        rt,
+        'backoff',
+        `backoff ${Math.round(wait / 100) / 10}s before attempt ${rt.attempts.length + 1}: ${reason}`,
+      );
       return this.setPhase(rt, 'backoff', `next attempt in ${Math.ceil((at - now) / 1000)}s: ${reason}`);
     }
     void this.recover(rt, verb, reason, why);
@@ -643,9 +729,22 @@ export class HealingEngine extends EventEmitter {
     const s = rt.snap;
     if (!s) return;
     if (rt.lastFailure && rt.lastFailure.at >= rt.lastAttemptAt && rt.lastFailure.result === s.result) return;
-    const facts = { activeState: s.activeState, result: s.result, execMainCode: s.execMainCode, execMainStatus: s.execMainStatus };
+    const facts = {
+      activeState: s.activeState,
+      result: s.result,
+      execMainCode: s.execMainCode,
+      execMainStatus: s.execMainStatus,
+    };
     const { exitCode, signal } = exitFacts(facts);
-    const lf = { at: this.now(), activeState: s.activeState, result: s.result, exitCode, signal, journal: [] as string[], cause: explainFailure(facts) };
+    const lf = {
+      at: this.now(),
+      activeState: s.activeState,
+      result: s.result,
+      exitCode,
+      signal,
+      journal: [] as string[],
+      cause: explainFailure(facts),
+    };
     rt.lastFailure = lf;
     if (this.opts.journal) {
       this.opts
@@ -680,18 +779,39 @@ export class HealingEngine extends EventEmitter {
     this.setPhase(rt, 'recovering', `${verb}: ${reason}`);
     const attempt = rt.attempts.length;
     try {
-      const needsReset = rt.cfg.kind === 'unit' && rt.snap?.activeState === 'failed' && rt.cfg.policy.resetFailed &&
+      const needsReset =
+        rt.cfg.kind === 'unit' &&
+        rt.snap?.activeState === 'failed' &&
+        rt.cfg.policy.resetFailed &&
         (systemdWouldRestart(rt.snap.restart, rt.snap.result) || rt.snap.result === 'start-limit-hit');
       if (needsReset) {
         await this.systemd?.resetFailed(rt.cfg.name);
-        this.act(rt.cfg.name, 'reset-failed', 'explicit policy step before restarting (policy.resetFailed)', 'engine', 'ok');
+        this.act(
+          rt.cfg.name,
+          'reset-failed',
+          'explicit policy step before restarting (policy.resetFailed)',
+          'engine',
+          'ok',
+        );
       }
       await this.doVerb(rt, verb);
-      this.act(rt.cfg.name, verb, `${reason} (attempt ${attempt}/${rt.cfg.policy.maxRestarts}; trigger: ${why})`, 'engine', 'pending');
+      this.act(
+        rt.cfg.name,
+        verb,
+        `${reason} (attempt ${attempt}/${rt.cfg.policy.maxRestarts}; trigger: ${why})`,
+        'engine',
+        'pending',
+      );
       this.beginVerify(rt, verb, true);
     } catch (err) {
       rt.consecutiveFailed += 1;
-      this.act(rt.cfg.name, verb, `${reason}: the ${verb} call failed: ${(err as Error).message}`, 'engine', 'failed');
+      this.act(
+        rt.cfg.name,
+        verb,
+        `${reason}: the ${verb} call failed: ${(err as Error).message}`,
+        'engine',
+        'failed',
+      );
     } finally {
       rt.inFlight = false;
     }
@@ -711,7 +831,12 @@ export class HealingEngine extends EventEmitter {
       const before = rt.snap;
       rt.signalsSinceAction = 0;
       rt.changeSeq += 1; // a snapshot read in flight is older than this
-      if (before) rt.snap = { ...before, activeState: verb === 'stop' ? 'deactivating' : 'activating', subState: 'job' };
+      if (before)
+        rt.snap = {
+          ...before,
+          activeState: verb === 'stop' ? 'deactivating' : 'activating',
+          subState: 'job',
+        };
       try {
         await this.systemd.job(verb, rt.cfg.name);
       } catch (err) {
@@ -728,10 +853,22 @@ export class HealingEngine extends EventEmitter {
     if (rt.verifying) clearTimeout(rt.verifying.timer);
     const now = this.now();
     const ms = rt.cfg.policy.verifyTimeoutSec * 1000;
-    const timer = setTimeout(() => this.evaluate(rt, 'verify deadline'), ms + rt.cfg.policy.stableSec * 1000 + 10);
+    const timer = setTimeout(
+      () => this.evaluate(rt, 'verify deadline'),
+      ms + rt.cfg.policy.stableSec * 1000 + 10,
+    );
     timer.unref?.();
     setTimeout(() => this.evaluate(rt, 'verify re-check'), 2050).unref?.();
-    rt.verifying = { verb, since: now, okSince: null, sawProgress: false, stableTimer: null, deadline: now + ms + rt.cfg.policy.stableSec * 1000, auto, timer };
+    rt.verifying = {
+      verb,
+      since: now,
+      okSince: null,
+      sawProgress: false,
+      stableTimer: null,
+      deadline: now + ms + rt.cfg.policy.stableSec * 1000,
+      auto,
+      timer,
+    };
     for (const p of rt.probes) this.scheduleProbe(rt, p, 50);
   }
 
@@ -745,16 +882,29 @@ export class HealingEngine extends EventEmitter {
     if (ok) {
       if (v.auto) rt.consecutiveFailed = 0;
       rt.healthySince = this.now();
-      this.act(rt.cfg.name, 'verify-ok', `${v.verb} verified: up ${ms} ms after the action, ${detail}, stable ${rt.cfg.policy.stableSec}s`, v.auto ? 'engine' : 'person', 'ok');
+      this.act(
+        rt.cfg.name,
+        'verify-ok',
+        `${v.verb} verified: up ${ms} ms after the action, ${detail}, stable ${rt.cfg.policy.stableSec}s`,
+        v.auto ? 'engine' : 'person',
+        'ok',
+      );
       this.emit('recovered', { target: rt.cfg.name, at: this.now(), verb: v.verb, ms });
       if (v.verb !== 'stop') {
         this.setPhase(rt, 'healthy', 'running; probes pass');
         // dependants held for this one may go now
-        for (const other of this.targets.values()) if (this.depsOf(other).includes(rt.cfg.name)) this.evaluate(other, `${rt.cfg.name} recovered`);
+        for (const other of this.targets.values())
+          if (this.depsOf(other).includes(rt.cfg.name)) this.evaluate(other, `${rt.cfg.name} recovered`);
       } else this.setPhase(rt, 'stopped', 'stopped by a person; healing leaves it stopped');
     } else {
       if (v.auto) rt.consecutiveFailed += 1;
-      this.act(rt.cfg.name, 'verify-failed', `${v.verb} not verified after ${ms} ms: ${detail}`, v.auto ? 'engine' : 'person', 'failed');
+      this.act(
+        rt.cfg.name,
+        'verify-failed',
+        `${v.verb} not verified after ${ms} ms: ${detail}`,
+        v.auto ? 'engine' : 'person',
+        'failed',
+      );
     }
   }
 
@@ -769,9 +919,11 @@ export class HealingEngine extends EventEmitter {
   /** A person's start/stop/restart. Waits until verified (or the verify timeout). */
   async manual(verb: Verb, name: string, actor: string): Promise<{ ok: boolean; message: string }> {
     const rt = this.target(name);
-    if (!rt.cfg.allowManual) throw new Problem('access-denied', `${name} is not allow-listed for manual ${verb}`);
+    if (!rt.cfg.allowManual)
+      throw new Problem('access-denied', `${name} is not allow-listed for manual ${verb}`);
     if (rt.inFlight) throw new Problem('unavailable', `an action on ${name} is already in progress`);
-    if (rt.cfg.kind === 'unit' && !this.systemd) throw new Problem('unavailable', `not connected to systemd: ${this.systemdWhy}`);
+    if (rt.cfg.kind === 'unit' && !this.systemd)
+      throw new Problem('unavailable', `not connected to systemd: ${this.systemdWhy}`);
     rt.inFlight = true;
     rt.desired = verb === 'stop' ? 'stopped' : 'running';
     rt.manualUntil = this.now() + rt.cfg.policy.cooldownSec * 1000;
@@ -789,14 +941,19 @@ export class HealingEngine extends EventEmitter {
       this.beginVerify(rt, verb, false);
     } catch (err) {
       this.act(name, verb, `requested by ${actor}; failed: ${(err as Error).message}`, actor, 'failed');
-      throw err instanceof Problem ? err : new Problem('internal-error', `${verb} ${name}: ${(err as Error).message}`);
+      throw err instanceof Problem
+        ? err
+        : new Problem('internal-error', `${verb} ${name}: ${(err as Error).message}`);
     } finally {
       rt.inFlight = false;
     }
     this.evaluate(rt, `manual ${verb}`);
     const deadline = this.now() + rt.cfg.policy.verifyTimeoutSec * 1000 + 500;
-    while (rt.verifying && this.now() < deadline && !this.disposed) await new Promise((r) => setTimeout(r, 50));
-    const last = [...this.recent].reverse().find((a) => a.target === name && (a.kind === 'verify-ok' || a.kind === 'verify-failed'));
+    while (rt.verifying && this.now() < deadline && !this.disposed)
+      await new Promise((r) => setTimeout(r, 50));
+    const last = [...this.recent]
+      .reverse()
+      .find((a) => a.target === name && (a.kind === 'verify-ok' || a.kind === 'verify-failed'));
     if (last?.kind === 'verify-ok') return { ok: true, message: last.reason };
     return { ok: false, message: last?.reason ?? `${verb} ${name}: not verified` };
   }
@@ -828,7 +985,13 @@ export class HealingEngine extends EventEmitter {
 
   // ───────────────────────── audit + status ─────────────────────────
 
-  private act(target: string, kind: string, reason: string, actor: string, outcome: HealingAction['outcome']): void {
+  private act(
+    target: string,
+    kind: string,
+    reason: string,
+    actor: string,
+    outcome: HealingAction['outcome'],
+  ): void {
     const a: HealingAction = { id: ++this.actionId, ts: this.now(), target, kind, reason, actor, outcome };
     this.recent.push(a);
     while (this.recent.length > this.opts.config.historySize) this.recent.shift();
@@ -849,7 +1012,14 @@ export class HealingEngine extends EventEmitter {
         lastFailure: rt.lastFailure,
       };
     }
-    return { version: 1, savedAt: this.now(), paused: this.paused, actionId: this.actionId, recent: [...this.recent], targets };
+    return {
+      version: 1,
+      savedAt: this.now(),
+      paused: this.paused,
+      actionId: this.actionId,
+      recent: [...this.recent],
+      targets,
+    };
   }
 
   /** Restores exportState() output; unknown targets and malformed entries are ignored. */
@@ -859,7 +1029,8 @@ export class HealingEngine extends EventEmitter {
     if (st.version !== 1) return;
     this.paused = st.paused === true;
     if (typeof st.actionId === 'number') this.actionId = Math.max(this.actionId, st.actionId);
-    if (Array.isArray(st.recent)) this.recent.splice(0, this.recent.length, ...st.recent.slice(-this.opts.config.historySize));
+    if (Array.isArray(st.recent))
+      this.recent.splice(0, this.recent.length, ...st.recent.slice(-this.opts.config.historySize));
     for (const [n, t] of Object.entries(st.targets ?? {})) {
       const rt = this.targets.get(n);
       if (!rt || !t || typeof t !== 'object') continue;
@@ -896,7 +1067,13 @@ export class HealingEngine extends EventEmitter {
         mainPid: unit ? (s?.mainPid ?? 0) : rt.procPid,
         nRestarts: s?.nRestarts ?? 0,
         restartSetting: s?.restart ?? '',
-        probes: rt.probes.map((p) => ({ type: p.cfg.type, ok: p.ok, consecutiveFailures: p.fails, lastCheck: p.lastCheck, detail: p.detail })),
+        probes: rt.probes.map((p) => ({
+          type: p.cfg.type,
+          ok: p.ok,
+          consecutiveFailures: p.fails,
+          lastCheck: p.lastCheck,
+          detail: p.detail,
+        })),
         phase: rt.phase,
         reason: rt.reason,
         restartsInWindow: rt.attempts.filter((t) => this.now() - t < rt.cfg.policy.windowSec * 1000).length,
@@ -906,7 +1083,11 @@ export class HealingEngine extends EventEmitter {
         allowManual: rt.cfg.allowManual,
       };
     });
-    targets.sort((a, b) => (this.targets.get(b.name)?.cfg.policy.priority ?? 0) - (this.targets.get(a.name)?.cfg.policy.priority ?? 0));
+    targets.sort(
+      (a, b) =>
+        (this.targets.get(b.name)?.cfg.policy.priority ?? 0) -
+        (this.targets.get(a.name)?.cfg.policy.priority ?? 0),
+    );
     return {
       paused: this.paused,
       enabled: this.opts.config.enabled,
@@ -942,7 +1123,8 @@ export function findProcess(m: TargetConfig['process']): number {
     if (pid === process.pid) continue;
     try {
       if (m.comm && readFileSync(`/proc/${e}/comm`, 'utf8').trim() !== m.comm) continue;
-      if (m.cmdline && !readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(m.cmdline)) continue;
+      if (m.cmdline && !readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(m.cmdline))
+        continue;
       if (pidAlive(pid)) return pid;
     } catch {
       /* raced with exit */

@@ -11,7 +11,8 @@ import { HelperClient } from './client';
 function severity(a: HealingAction): RecordedEvent['severity'] {
   if (a.kind === 'gave-up') return 'critical';
   if (a.outcome === 'failed') return 'error';
-  if (a.kind === 'detect' || a.kind === 'restart' || a.kind === 'start' || a.kind === 'hold') return 'warning';
+  if (a.kind === 'detect' || a.kind === 'restart' || a.kind === 'start' || a.kind === 'hold')
+    return 'warning';
   return 'info';
 }
 

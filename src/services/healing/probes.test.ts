@@ -9,7 +9,9 @@ afterAll(() => servers.forEach((s) => s.close()));
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<number> {
   return new Promise((resolve) => {
-    const srv: Server = createServer(handler).listen(0, '127.0.0.1', () => resolve((srv.address() as AddressInfo).port));
+    const srv: Server = createServer(handler).listen(0, '127.0.0.1', () =>
+      resolve((srv.address() as AddressInfo).port),
+    );
     servers.push({ close: () => srv.close() });
   });
 }
@@ -29,11 +31,18 @@ describe('probes (real sockets on 127.0.0.1, real processes)', () => {
       res.writeHead(req.url === '/bad' ? 503 : 200);
       res.end('hello world');
     });
-    expect((await runProbe(probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/` }), { pid: 0 })).ok).toBe(true);
-    const bad = await runProbe(probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/bad` }), { pid: 0 });
+    expect(
+      (await runProbe(probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/` }), { pid: 0 })).ok,
+    ).toBe(true);
+    const bad = await runProbe(probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/bad` }), {
+      pid: 0,
+    });
     expect(bad.ok).toBe(false);
     expect(bad.detail).toMatch(/HTTP 503/);
-    const body = await runProbe(probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/`, bodyContains: 'nope' }), { pid: 0 });
+    const body = await runProbe(
+      probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/`, bodyContains: 'nope' }),
+      { pid: 0 },
+    );
     expect(body.ok).toBe(false);
     expect(body.detail).toMatch(/body lacks/);
   });
@@ -41,7 +50,10 @@ describe('probes (real sockets on 127.0.0.1, real processes)', () => {
   it('http: a server that hangs fails by the timeout, not forever', async () => {
     const port = await listen(() => undefined); // never answers
     const t0 = Date.now();
-    const r = await runProbe(probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/`, timeoutMs: 300 }), { pid: 0 });
+    const r = await runProbe(
+      probeConfig.parse({ type: 'http', url: `http://127.0.0.1:${port}/`, timeoutMs: 300 }),
+      { pid: 0 },
+    );
     expect(r.ok).toBe(false);
     expect(r.detail).toMatch(/timed out/);
     expect(Date.now() - t0).toBeLessThan(2000);
@@ -61,11 +73,18 @@ describe('probes (real sockets on 127.0.0.1, real processes)', () => {
   });
 
   it('command: exit code decides; a hanging command is killed at the timeout; no shell', async () => {
-    expect((await runProbe(probeConfig.parse({ type: 'command', argv: ['/bin/true'] }), { pid: 0 })).ok).toBe(true);
-    const f = await runProbe(probeConfig.parse({ type: 'command', argv: ['/bin/sh', '-c', 'exit 4'] }), { pid: 0 });
+    expect((await runProbe(probeConfig.parse({ type: 'command', argv: ['/bin/true'] }), { pid: 0 })).ok).toBe(
+      true,
+    );
+    const f = await runProbe(probeConfig.parse({ type: 'command', argv: ['/bin/sh', '-c', 'exit 4'] }), {
+      pid: 0,
+    });
     expect(f.detail).toBe('exit 4');
     const t0 = Date.now();
-    const hang = await runProbe(probeConfig.parse({ type: 'command', argv: ['/bin/sleep', '30'], timeoutMs: 200 }), { pid: 0 });
+    const hang = await runProbe(
+      probeConfig.parse({ type: 'command', argv: ['/bin/sleep', '30'], timeoutMs: 200 }),
+      { pid: 0 },
+    );
     expect(hang.ok).toBe(false);
     expect(Date.now() - t0).toBeLessThan(2000);
     const shell = await runProbe(probeConfig.parse({ type: 'command', argv: ['true; echo'] }), { pid: 0 });

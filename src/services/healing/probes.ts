@@ -30,11 +30,17 @@ export function pidAlive(pid: number): boolean {
 
 export async function runProbe(probe: ProbeConfig, ctx: ProbeContext): Promise<ProbeResult> {
   const t0 = performance.now();
-  const done = (ok: boolean, detail: string): ProbeResult => ({ ok, detail, ms: Math.round(performance.now() - t0) });
+  const done = (ok: boolean, detail: string): ProbeResult => ({
+    ok,
+    detail,
+    ms: Math.round(performance.now() - t0),
+  });
   try {
     switch (probe.type) {
       case 'process':
-        return pidAlive(ctx.pid) ? done(true, `pid ${ctx.pid} alive`) : done(false, ctx.pid > 0 ? `pid ${ctx.pid} gone` : 'no main process');
+        return pidAlive(ctx.pid)
+          ? done(true, `pid ${ctx.pid} alive`)
+          : done(false, ctx.pid > 0 ? `pid ${ctx.pid} gone` : 'no main process');
       case 'tcp':
         await tcpProbe(probe.host, probe.port, probe.timeoutMs);
         return done(true, `connected to ${probe.host}:${probe.port}`);
@@ -80,21 +86,25 @@ const MAX_BODY = 64 * 1024;
 
 function httpProbe(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { method: 'GET', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (body.length < MAX_BODY) body += chunk;
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-      res.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
+    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(
+      url,
+      { method: 'GET', agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (body.length < MAX_BODY) body += chunk;
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+        res.on('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy(new Error(`HTTP ${url} timed out after ${timeoutMs} ms`));
     }, timeoutMs);

@@ -123,12 +123,22 @@ export class SystemdClient extends EventEmitter {
     }
   }
 
-  private async manager(member: string, signature = '', body: unknown[] = [], timeoutMs = 5000): Promise<unknown[]> {
-    return call(this.bus, { destination: SD, path: SD_PATH, interface: MANAGER, member, signature, body }, timeoutMs);
+  private async manager(
+    member: string,
+    signature = '',
+    body: unknown[] = [],
+    timeoutMs = 5000,
+  ): Promise<unknown[]> {
+    return call(
+      this.bus,
+      { destination: SD, path: SD_PATH, interface: MANAGER, member, signature, body },
+      timeoutMs,
+    );
   }
 
   private static check(name: string): void {
-    if (!isValidUnitName(name)) throw new Problem('invalid-input', `not a valid unit name: ${JSON.stringify(name)}`);
+    if (!isValidUnitName(name))
+      throw new Problem('invalid-input', `not a valid unit name: ${JSON.stringify(name)}`);
   }
 
   /** LoadUnit: loads the unit if needed; a missing unit gives LoadState=not-found, not an error. */
@@ -212,11 +222,14 @@ function asStrings(v: unknown): string[] {
 }
 
 /** Cockpit's five states from a snapshot. */
-export function cockpitState(s: UnitSnapshot): 'running' | 'not-running' | 'failed' | 'static' | 'masked' | 'unknown' {
+export function cockpitState(
+  s: UnitSnapshot,
+): 'running' | 'not-running' | 'failed' | 'static' | 'masked' | 'unknown' {
   if (s.loadState === 'masked' || s.unitFileState.startsWith('masked')) return 'masked';
   if (s.loadState === 'not-found' || s.loadState === '') return 'unknown';
   if (s.activeState === 'failed') return 'failed';
-  if (s.activeState === 'active' || s.activeState === 'reloading' || s.activeState === 'activating') return 'running';
+  if (s.activeState === 'active' || s.activeState === 'reloading' || s.activeState === 'activating')
+    return 'running';
   if (s.unitFileState === 'static') return 'static';
   return 'not-running';
 }

@@ -36,7 +36,10 @@ export const probeConfig = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('http'),
-      url: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').default('http://127.0.0.1/'),
+      url: z
+        .string()
+        .regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL')
+        .default('http://127.0.0.1/'),
       /** Accepted status codes as [low, high]; Kubernetes' 200–399 by default. */
       expectStatus: z.tuple([z.number().int(), z.number().int()]).default([200, 399]),
       /** If set, the body must contain this text. */

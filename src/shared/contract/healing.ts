@@ -100,14 +100,22 @@ const empty = z.object({}).strict();
 const ok = z.object({ ok: z.boolean(), message: z.string() });
 
 export const healingChannels = {
-  'healing:status': channel(empty, healingStatus, 'Watched targets, probe results, policy state and recent actions'),
+  'healing:status': channel(
+    empty,
+    healingStatus,
+    'Watched targets, probe results, policy state and recent actions',
+  ),
   'healing:restart': channel(targetReq, ok, 'Restart an allow-listed target through the root helper'),
   'healing:start': channel(targetReq, ok, 'Start an allow-listed target through the root helper'),
   'healing:stop': channel(targetReq, ok, 'Stop an allow-listed target (healing leaves it stopped)'),
   'healing:pause': channel(empty, ok, 'Pause automatic healing'),
   'healing:resume': channel(empty, ok, 'Resume automatic healing'),
   'healing:clear': channel(targetReq, ok, "Clear a target's gave-up state so healing resumes"),
-  'healing:helper': channel(empty, helperHealth, 'Root helper health: running/installed/not-installed/unreachable and why'),
+  'healing:helper': channel(
+    empty,
+    helperHealth,
+    'Root helper health: running/installed/not-installed/unreachable and why',
+  ),
 };
 
 export const healingEvents = {
