@@ -60,7 +60,14 @@ export async function main(argv: string[]): Promise<void> {
   const serve = await startServe();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   const times: number[] = [];
   const dcls: number[] = [];
@@ -73,17 +80,26 @@ export async function main(argv: string[]): Promise<void> {
       await page.goto(serve.url);
       let t: number;
       try {
-        t = (await page.waitForFunction(() => (window as unknown as { __firstRender?: number }).__firstRender, undefined, { timeout: 30_000 }).then((h) => h.jsonValue())) as number;
+        t = (await page
+          .waitForFunction(() => (window as unknown as { __firstRender?: number }).__firstRender, undefined, {
+            timeout: 30_000,
+          })
+          .then((h) => h.jsonValue())) as number;
       } catch (err) {
         const text = await page.evaluate(() => document.body.innerText).catch(() => '');
-        throw new Error(`the popup never showed data: ${(err as Error).message}\npage text: ${text.slice(0, 500)}`, { cause: err });
+        throw new Error(
+          `the popup never showed data: ${(err as Error).message}\npage text: ${text.slice(0, 500)}`,
+          { cause: err },
+        );
       }
       const dcl = (await page.evaluate(() => (window as unknown as { __dcl?: number }).__dcl)) ?? -1;
       if (i > 0) {
         times.push(t);
         dcls.push(dcl);
       } // run 0 warms up the backend (background host start, system:overview cache)
-      process.stderr.write(`run ${i}${i === 0 ? ' (warm-up)' : ''}: ${t.toFixed(1)} ms (scripts done at ${dcl.toFixed(1)} ms)\n`);
+      process.stderr.write(
+        `run ${i}${i === 0 ? ' (warm-up)' : ''}: ${t.toFixed(1)} ms (scripts done at ${dcl.toFixed(1)} ms)\n`,
+      );
       await ctx.close();
     }
   } finally {
@@ -98,7 +114,13 @@ export async function main(argv: string[]): Promise<void> {
     popup_first_render_min_ms: Math.round((sorted[0] ?? NaN) * 10) / 10,
     popup_first_render_max_ms: Math.round((sorted[sorted.length - 1] ?? NaN) * 10) / 10,
     initial_js_gzip_kb: gzipKb(entry),
-    dom_content_loaded_ms: Math.round(quantile([...dcls].sort((a, b) => a - b), 0.5) * 10) / 10,
+    dom_content_loaded_ms:
+      Math.round(
+        quantile(
+          [...dcls].sort((a, b) => a - b),
+          0.5,
+        ) * 10,
+      ) / 10,
     runs: times.length,
     /** context: first render is CPU-bound in the browser; a busy machine inflates it */
     host_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,

@@ -1,5 +1,14 @@
 import { test } from '@playwright/test';
-import { expect, WINDOW, noHorizontalOverflow, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
+import {
+  expect,
+  WINDOW,
+  noHorizontalOverflow,
+  pageUrl,
+  shot,
+  startSeeded,
+  watchErrors,
+  type Seeded,
+} from './fixtures';
 
 let s: Seeded;
 
@@ -15,7 +24,8 @@ test('the dashboard charts real metric history, alerts on a timeline, and zooms'
   await page.setViewportSize(WINDOW);
   await page.goto(pageUrl(s, 'dashboard'));
   await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
-  for (const id of ['cpu', 'mem', 'load', 'disk', 'net']) await expect(page.getByTestId(`chart-${id}`)).toBeVisible();
+  for (const id of ['cpu', 'mem', 'load', 'disk', 'net'])
+    await expect(page.getByTestId(`chart-${id}`)).toBeVisible();
   // values come from monitor:history (1 s samples in this config)
   await expect(page.getByTestId('chart-cpu')).toContainText(/\d+ %/, { timeout: 15_000 });
   await expect(page.getByTestId('chart-mem')).toContainText(/Memory \d+ %/);

@@ -34,7 +34,10 @@ export const FIRING_CONFIG = {
   },
 };
 
-export async function startSeeded(config: object = FIRING_CONFIG, extraEnv: NodeJS.ProcessEnv = {}): Promise<Seeded> {
+export async function startSeeded(
+  config: object = FIRING_CONFIG,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Seeded> {
   mkdirSync(shots, { recursive: true });
   const configHome = mkdtempSync(join(tmpdir(), 'ainl-e2e-config-'));
   mkdirSync(join(configHome, 'ai-native-linux'), { recursive: true });
@@ -74,8 +77,17 @@ export const SEED_COMMANDS = [
 
 /** Runs commands in a real interactive bash with the Quest Log hook loaded. */
 export function runShell(s: Seeded, commands: string[] = SEED_COMMANDS): void {
-  const script = [`eval "$(${process.execPath} ${cliPath.replace(/cli\.js$/, 'questlog.js')} init bash)"`, ...commands, 'exit'].join('\n');
-  const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], { input: `${script}\n`, env: s.env, cwd: s.home, timeout: 20_000 });
+  const script = [
+    `eval "$(${process.execPath} ${cliPath.replace(/cli\.js$/, 'questlog.js')} init bash)"`,
+    ...commands,
+    'exit',
+  ].join('\n');
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], {
+    input: `${script}\n`,
+    env: s.env,
+    cwd: s.home,
+    timeout: 20_000,
+  });
   if (r.status !== 0) throw new Error(`seed shell failed (${r.status}): ${r.stderr.toString()}`);
 }
 
@@ -99,6 +111,8 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 export async function noHorizontalOverflow(page: Page): Promise<void> {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const over = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(over, 'page scrolls sideways').toBeLessThanOrEqual(0);
 }

@@ -1,7 +1,17 @@
 import { test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { expect, POPUP, pageUrl, runShell, shot, shots, startSeeded, watchErrors, type Seeded } from './fixtures';
+import {
+  expect,
+  POPUP,
+  pageUrl,
+  runShell,
+  shot,
+  shots,
+  startSeeded,
+  watchErrors,
+  type Seeded,
+} from './fixtures';
 
 let s: Seeded;
 
@@ -19,7 +29,8 @@ test('the tray popup shows this machine, live, through serve mode', async ({ pag
   await page.goto(s.url);
   const kernel = execFileSync('uname', ['-r']).toString().trim();
   await expect(page.getByTestId('kernel')).toHaveText(kernel);
-  const distro = /^PRETTY_NAME="?([^"\n]*)/m.exec(execFileSync('cat', ['/etc/os-release']).toString())?.[1] ?? '';
+  const distro =
+    /^PRETTY_NAME="?([^"\n]*)/m.exec(execFileSync('cat', ['/etc/os-release']).toString())?.[1] ?? '';
   await expect(page.getByTestId('distro')).toHaveText(distro);
   await expect(page.getByRole('meter', { name: 'Memory' })).toBeVisible();
   await expect(page.getByTestId('host-health')).toContainText('All systems running');
@@ -40,7 +51,10 @@ test('the tray popup shows this machine, live, through serve mode', async ({ pag
 test('an alert suggestion runs in the AI terminal', async ({ page }) => {
   await page.setViewportSize(POPUP);
   await page.goto(s.url);
-  const alert = page.getByTestId('alert').filter({ has: page.getByRole('button', { name: /Run in AI terminal/ }) }).first();
+  const alert = page
+    .getByTestId('alert')
+    .filter({ has: page.getByRole('button', { name: /Run in AI terminal/ }) })
+    .first();
   await expect(alert).toBeVisible({ timeout: 15_000 });
   const cmd = (await alert.locator('code').textContent())?.trim() ?? '';
   expect(cmd.length).toBeGreaterThan(0);

@@ -1,6 +1,17 @@
 import { test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { expect, WINDOW, SEED_COMMANDS, noHorizontalOverflow, pageUrl, runShell, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
+import {
+  expect,
+  WINDOW,
+  SEED_COMMANDS,
+  noHorizontalOverflow,
+  pageUrl,
+  runShell,
+  shot,
+  startSeeded,
+  watchErrors,
+  type Seeded,
+} from './fixtures';
 
 let s: Seeded;
 
@@ -16,7 +27,9 @@ test('the Quest Log browser searches as you type, filters, pages and shows a com
   const errors = watchErrors(page);
   await page.setViewportSize(WINDOW);
   await page.goto(pageUrl(s, 'questlog'));
-  await expect(page.getByTestId('questlog-total')).toHaveText(`${SEED_COMMANDS.length} commands`, { timeout: 15_000 });
+  await expect(page.getByTestId('questlog-total')).toHaveText(`${SEED_COMMANDS.length} commands`, {
+    timeout: 15_000,
+  });
   await expect(page.getByTestId('questlog-row')).toHaveCount(SEED_COMMANDS.length);
 
   await page.getByRole('searchbox', { name: 'Search commands' }).fill('nonexistent');
@@ -67,8 +80,13 @@ test('statistics chart the real history', async ({ page }) => {
 test('export downloads the matches as CSV and JSON lines', async ({ page }) => {
   await page.setViewportSize(WINDOW);
   await page.goto(pageUrl(s, 'questlog'));
-  await expect(page.getByTestId('questlog-total')).toHaveText(`${SEED_COMMANDS.length} commands`, { timeout: 15_000 });
-  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  await expect(page.getByTestId('questlog-total')).toHaveText(`${SEED_COMMANDS.length} commands`, {
+    timeout: 15_000,
+  });
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
   expect(csv.suggestedFilename()).toMatch(/^questlog-\d{4}-\d\d-\d\d\.csv$/);
   const csvText = readFileSync((await csv.path())!, 'utf8');
   const lines = csvText.trim().split('\r\n');
@@ -76,8 +94,14 @@ test('export downloads the matches as CSV and JSON lines', async ({ page }) => {
   expect(lines).toHaveLength(SEED_COMMANDS.length + 1);
   expect(csvText).toContain('"printf ""%s\\n"" done"');
 
-  const [jl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON lines' }).click()]);
-  const rows = readFileSync((await jl.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { command: string; exit: number });
+  const [jl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export JSON lines' }).click(),
+  ]);
+  const rows = readFileSync((await jl.path())!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { command: string; exit: number });
   expect(rows.map((r) => r.command)).toEqual(SEED_COMMANDS);
   expect(rows.find((r) => r.command === 'false')?.exit).toBe(1);
 });

@@ -1,13 +1,26 @@
 import { test } from '@playwright/test';
 import { HealingSandbox } from '../harness/healingFixture';
 import { unavailableReason } from '../harness/sandbox';
-import { expect, POPUP, WINDOW, noHorizontalOverflow, pageUrl, shot, startSeeded, watchErrors, type Seeded } from './fixtures';
+import {
+  expect,
+  POPUP,
+  WINDOW,
+  noHorizontalOverflow,
+  pageUrl,
+  shot,
+  startSeeded,
+  watchErrors,
+  type Seeded,
+} from './fixtures';
 
 test.describe('without the root helper', () => {
   let s: Seeded;
   test.beforeAll(async () => {
     // a bus address where nothing listens: the helper is unreachable, the page must say so
-    s = await startSeeded({ healing: { targets: [{ name: 'cron.service' }] } }, { DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent/ainl-e2e-bus' });
+    s = await startSeeded(
+      { healing: { targets: [{ name: 'cron.service' }] } },
+      { DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent/ainl-e2e-bus' },
+    );
   });
   test.afterAll(async () => {
     await s?.stop();
@@ -19,7 +32,9 @@ test.describe('without the root helper', () => {
     await page.goto(pageUrl(s, 'services'));
     await expect(page.getByRole('heading', { name: 'Services', level: 1 })).toBeVisible();
     const helper = page.getByTestId('helper-health');
-    await expect(helper).toContainText(/Root helper (not installed|unreachable|installed)/, { timeout: 15_000 });
+    await expect(helper).toContainText(/Root helper (not installed|unreachable|installed)/, {
+      timeout: 15_000,
+    });
     // either the read-only target or a clear error: never a blank page
     await expect(page.getByTestId('target-cron.service').or(page.getByRole('alert').first())).toBeVisible();
     await noHorizontalOverflow(page);
@@ -35,13 +50,25 @@ test.describe('restart round trip against a real systemd', () => {
   test.setTimeout(120_000);
   let hs: HealingSandbox;
   let s: Seeded;
-  const policy = { backoffInitialSec: 0.5, backoffMaxSec: 2, cooldownSec: 0, stableSec: 0.5, verifyTimeoutSec: 5 };
+  const policy = {
+    backoffInitialSec: 0.5,
+    backoffMaxSec: 2,
+    cooldownSec: 0,
+    stableSec: 0.5,
+    verifyTimeoutSec: 5,
+  };
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
     hs = await HealingSandbox.start();
-    await hs.installUnit('web-demo.service', `[Unit]\nDescription=demo web server\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
-    await hs.installUnit('batch-demo.service', `[Unit]\nDescription=demo batch job\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`);
+    await hs.installUnit(
+      'web-demo.service',
+      `[Unit]\nDescription=demo web server\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`,
+    );
+    await hs.installUnit(
+      'batch-demo.service',
+      `[Unit]\nDescription=demo batch job\n[Service]\nExecStart=/bin/sleep 100000\nRestart=no\n`,
+    );
     await hs.installUnit('broken-demo.service', `[Service]\nExecStart=/bin/sh -c 'exit 3'\nRestart=no\n`);
     const targets = [
       { name: 'web-demo.service', probes: [{ type: 'process', intervalSec: 1 }], policy },
@@ -52,7 +79,11 @@ test.describe('restart round trip against a real systemd', () => {
     await hs.sb.run(['systemctl', 'daemon-reload']);
     await hs.sb.run(['systemctl', 'start', 'web-demo.service']);
     await hs.startHelper();
-    await hs.waitFor((st) => st.targets.find((t) => t.name === 'web-demo.service')?.phase === 'healthy', 30_000, 'web-demo healthy');
+    await hs.waitFor(
+      (st) => st.targets.find((t) => t.name === 'web-demo.service')?.phase === 'healthy',
+      30_000,
+      'web-demo healthy',
+    );
     s = await startSeeded({ healing: { targets } }, { DBUS_SYSTEM_BUS_ADDRESS: hs.sb.busAddress });
   });
   test.afterAll(async () => {
@@ -77,7 +108,9 @@ test.describe('restart round trip against a real systemd', () => {
     await web.getByRole('button', { name: 'Restart web-demo.service' }).click();
     await expect(web.getByTestId('service-state')).toHaveText('Running', { timeout: 20_000 });
     await expect.poll(() => hs.mainPid('web-demo.service'), { timeout: 20_000 }).not.toBe(before);
-    await expect(page.getByTestId('healing-action').filter({ hasText: 'web-demo.service' }).first()).toBeVisible({ timeout: 10_000 });
+    await expect(
+      page.getByTestId('healing-action').filter({ hasText: 'web-demo.service' }).first(),
+    ).toBeVisible({ timeout: 10_000 });
 
     // a stopped unit offers Start only
     const batch = page.getByTestId('target-batch-demo.service');

@@ -126,7 +126,11 @@ function timeOptions(o: TimeChartOptions): ChartOptions<'line'> {
         display: !spark,
         grid: { color: grid, display: !spark },
         border: { display: false },
-        ticks: { color: text, maxTicksLimit: 8, callback: (v) => clock(Number(v), o.seconds && Number(v) % 60_000 !== 0) },
+        ticks: {
+          color: text,
+          maxTicksLimit: 8,
+          callback: (v) => clock(Number(v), o.seconds && Number(v) % 60_000 !== 0),
+        },
       },
       y: {
         type: 'linear',
@@ -154,7 +158,10 @@ function timeOptions(o: TimeChartOptions): ChartOptions<'line'> {
 }
 
 /** A line chart over time. `series` is read reactively; the chart updates in place. */
-export function timeChart(series: () => SeriesSpec[], o: TimeChartOptions = {}): Attachment<HTMLCanvasElement> {
+export function timeChart(
+  series: () => SeriesSpec[],
+  o: TimeChartOptions = {},
+): Attachment<HTMLCanvasElement> {
   return (canvas) => {
     let chart: Chart<'line', Point[]> | null = null;
     $effect(() => {
@@ -218,8 +225,18 @@ export function barChart(spec: () => BarSpec): Attachment<HTMLCanvasElement> {
         options: {
           indexAxis: s.horizontal ? 'y' : 'x',
           scales: {
-            x: { stacked: s.stacked ?? false, grid: { color: grid, display: !!s.horizontal }, border: { display: false }, ticks: { color: text, autoSkip: true, maxRotation: 0, precision: 0 } },
-            y: { stacked: s.stacked ?? false, grid: { color: grid, display: !s.horizontal }, border: { display: false }, ticks: { color: text, autoSkip: !s.horizontal, precision: 0 } },
+            x: {
+              stacked: s.stacked ?? false,
+              grid: { color: grid, display: !!s.horizontal },
+              border: { display: false },
+              ticks: { color: text, autoSkip: true, maxRotation: 0, precision: 0 },
+            },
+            y: {
+              stacked: s.stacked ?? false,
+              grid: { color: grid, display: !s.horizontal },
+              border: { display: false },
+              ticks: { color: text, autoSkip: !s.horizontal, precision: 0 },
+            },
           },
           plugins: { legend: { display: false }, tooltip: { enabled: true } },
         },

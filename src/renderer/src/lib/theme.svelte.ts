@@ -3,12 +3,17 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 
 class Theme {
   choice = $state<ThemeChoice>('system');
-  private systemDark = $state(typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches);
+  private systemDark = $state(
+    typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches,
+  );
   dark = $derived(this.choice === 'dark' || (this.choice === 'system' && this.systemDark));
 
   constructor() {
     if (typeof matchMedia === 'function') {
-      matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => (this.systemDark = e.matches));
+      matchMedia('(prefers-color-scheme: dark)').addEventListener(
+        'change',
+        (e) => (this.systemDark = e.matches),
+      );
     }
   }
 

@@ -12,8 +12,10 @@ export interface ActionOutcome {
 export function actionError(action: UnitAction, target: string, err: unknown): string {
   const verb = ACTION_LABEL[action].verb.toLowerCase();
   if (err instanceof ApiError) {
-    if (err.problem === 'access-denied') return `Not allowed to ${verb} ${target}: polkit refused (${err.message}).`;
-    if (err.problem === 'unavailable') return `Cannot ${verb} ${target}: the root helper is not reachable (${err.message}).`;
+    if (err.problem === 'access-denied')
+      return `Not allowed to ${verb} ${target}: polkit refused (${err.message}).`;
+    if (err.problem === 'unavailable')
+      return `Cannot ${verb} ${target}: the root helper is not reachable (${err.message}).`;
     if (err.problem === 'timeout') return `${target} did not answer in time after ${verb}.`;
   }
   return `Could not ${verb} ${target}: ${describeError(err)}`;
@@ -35,7 +37,10 @@ export class HealingState {
   targets = $derived<TargetStatus[]>(this.status?.targets ?? []);
 
   async load(): Promise<void> {
-    const [st, hp] = await Promise.allSettled([api.invoke('healing:status', {}), api.invoke('healing:helper', {})]);
+    const [st, hp] = await Promise.allSettled([
+      api.invoke('healing:status', {}),
+      api.invoke('healing:helper', {}),
+    ]);
     if (st.status === 'fulfilled') {
       this.status = st.value;
       this.error = null;
@@ -71,9 +76,15 @@ export class HealingState {
     this.clearing = { ...this.clearing, [target]: true };
     try {
       const res = await api.invoke('healing:clear', { target });
-      this.outcome = { ...this.outcome, [target]: { ok: res.ok, text: res.message || 'Gave-up state cleared.' } };
+      this.outcome = {
+        ...this.outcome,
+        [target]: { ok: res.ok, text: res.message || 'Gave-up state cleared.' },
+      };
     } catch (err) {
-      this.outcome = { ...this.outcome, [target]: { ok: false, text: `Could not clear ${target}: ${describeError(err)}` } };
+      this.outcome = {
+        ...this.outcome,
+        [target]: { ok: false, text: `Could not clear ${target}: ${describeError(err)}` },
+      };
     }
     await this.load();
     const { [target]: _c, ...rest } = this.clearing;

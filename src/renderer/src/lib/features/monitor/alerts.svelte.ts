@@ -13,7 +13,11 @@ export class AlertsState {
 
   constructor(private readonly limit = 50) {}
 
-  sorted = $derived([...this.active].sort((a, b) => (RANK[a.severity] ?? 3) - (RANK[b.severity] ?? 3) || b.firedAt - a.firedAt));
+  sorted = $derived(
+    [...this.active].sort(
+      (a, b) => (RANK[a.severity] ?? 3) - (RANK[b.severity] ?? 3) || b.firedAt - a.firedAt,
+    ),
+  );
 
   async load(): Promise<void> {
     try {

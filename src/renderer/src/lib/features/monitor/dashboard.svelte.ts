@@ -18,7 +18,12 @@ export interface ChartDef {
 }
 
 const BASE: ChartDef[] = [
-  { id: 'cpu', title: 'CPU busy', unit: 'pct', metrics: [{ metric: 'cpu.busy_pct', label: 'CPU', color: '--accent' }] },
+  {
+    id: 'cpu',
+    title: 'CPU busy',
+    unit: 'pct',
+    metrics: [{ metric: 'cpu.busy_pct', label: 'CPU', color: '--accent' }],
+  },
   {
     id: 'mem',
     title: 'Memory and swap',
@@ -28,8 +33,18 @@ const BASE: ChartDef[] = [
       { metric: 'swap.used_pct', label: 'Swap', color: '--warn' },
     ],
   },
-  { id: 'load', title: 'Load average (1 min)', unit: 'load', metrics: [{ metric: 'load.1', label: 'Load 1', color: '--info' }] },
-  { id: 'disk', title: 'Disk I/O', unit: 'bps', metrics: [{ metric: 'disk.total_bps', label: 'Disk', color: '--ok' }] },
+  {
+    id: 'load',
+    title: 'Load average (1 min)',
+    unit: 'load',
+    metrics: [{ metric: 'load.1', label: 'Load 1', color: '--info' }],
+  },
+  {
+    id: 'disk',
+    title: 'Disk I/O',
+    unit: 'bps',
+    metrics: [{ metric: 'disk.total_bps', label: 'Disk', color: '--ok' }],
+  },
   {
     id: 'net',
     title: 'Network',
@@ -57,7 +72,20 @@ export class DashboardState {
       .filter((m) => /^fs\[.*\]\.used_pct$/.test(m))
       .slice(0, 4)
       .map((m) => ({ metric: m, label: m.slice(3, m.indexOf('].')), color: '--ok' }));
-    return fs.length ? [...BASE, { id: 'fs', title: 'File systems used', unit: 'pct' as const, metrics: fs.map((f, i) => ({ ...f, color: ['--ok', '--accent', '--purple', '--warn'][i] ?? '--ok' })) }] : BASE;
+    return fs.length
+      ? [
+          ...BASE,
+          {
+            id: 'fs',
+            title: 'File systems used',
+            unit: 'pct' as const,
+            metrics: fs.map((f, i) => ({
+              ...f,
+              color: ['--ok', '--accent', '--purple', '--warn'][i] ?? '--ok',
+            })),
+          },
+        ]
+      : BASE;
   });
 
   /** The x range shown: the zoom, else the selected range (clipped to when monitoring began). */
@@ -79,8 +107,14 @@ export class DashboardState {
     this.inflight = true;
     try {
       const span = RANGES.find((r) => r.id === this.range)?.ms ?? 3_600_000;
-      const metrics = this.charts.flatMap((c) => c.metrics.map((m) => m.metric)).filter((m, i, all) => all.indexOf(m) === i);
-      const res = await api.invoke('monitor:history', { metrics, sinceMs: Date.now() - span, maxPoints: 600 });
+      const metrics = this.charts
+        .flatMap((c) => c.metrics.map((m) => m.metric))
+        .filter((m, i, all) => all.indexOf(m) === i);
+      const res = await api.invoke('monitor:history', {
+        metrics,
+        sinceMs: Date.now() - span,
+        maxPoints: 600,
+      });
       const next: Record<string, Point[]> = {};
       for (const s of res.series) next[s.metric] = s.t.map((t, i) => ({ x: t, y: s.v[i] ?? 0 }));
       const grewFs = res.available.some((m) => m.startsWith('fs[') && !this.available.includes(m));
@@ -133,5 +167,7 @@ export class DashboardState {
 
 /** Anomaly markers for a chart: anomaly alerts on one of its metrics, at their firing time. */
 export function anomalyMarkers(alerts: MonitorAlert[], metrics: string[]): Point[] {
-  return alerts.filter((a) => a.kind === 'anomaly' && metrics.includes(a.metric)).map((a) => ({ x: a.firedAt, y: a.value }));
+  return alerts
+    .filter((a) => a.kind === 'anomaly' && metrics.includes(a.metric))
+    .map((a) => ({ x: a.firedAt, y: a.value }));
 }

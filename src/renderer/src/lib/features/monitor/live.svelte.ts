@@ -35,7 +35,9 @@ export class LiveMetrics {
       const next = { ...this.series };
       for (const s of res.series) {
         const pts = s.t.map((t, i) => ({ x: t, y: s.v[i] ?? 0 }));
-        const key = (Object.keys(HISTORY_METRIC) as Array<keyof typeof HISTORY_METRIC>).find((k) => HISTORY_METRIC[k] === s.metric);
+        const key = (Object.keys(HISTORY_METRIC) as Array<keyof typeof HISTORY_METRIC>).find(
+          (k) => HISTORY_METRIC[k] === s.metric,
+        );
         if (key) next[key] = merge(pts, next[key], this.keep);
         else if (s.metric.startsWith('fs[')) next.disk = merge(pts, next.disk, this.keep);
       }

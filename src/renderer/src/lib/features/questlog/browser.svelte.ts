@@ -1,4 +1,10 @@
-import type { DetailResponse, EventsResponse, QuestCommand, SearchRequest, StatsResponse } from '@shared/contract/questlog';
+import type {
+  DetailResponse,
+  EventsResponse,
+  QuestCommand,
+  SearchRequest,
+  StatsResponse,
+} from '@shared/contract/questlog';
 import { api } from '../../api';
 import { describeError } from '../../problems';
 import { download, toCsv, toJsonLines } from './exportRows';
@@ -77,7 +83,11 @@ export class QuestLogBrowser {
     const mine = ++this.seq;
     this.loading = true;
     try {
-      const res = await api.invoke('questlog:search', { ...this.filter(), limit: PAGE, offset: this.page * PAGE });
+      const res = await api.invoke('questlog:search', {
+        ...this.filter(),
+        limit: PAGE,
+        offset: this.page * PAGE,
+      });
       if (mine !== this.seq) return;
       this.items = res.items;
       this.total = res.total;
@@ -118,7 +128,10 @@ export class QuestLogBrowser {
   async loadStats(): Promise<void> {
     try {
       const since = PERIODS.find((p) => p.id === this.period)?.ms ?? 0;
-      this.stats = await api.invoke('questlog:stats', { top: 10, ...(since ? { since: Date.now() - since } : {}) });
+      this.stats = await api.invoke('questlog:stats', {
+        top: 10,
+        ...(since ? { since: Date.now() - since } : {}),
+      });
       this.statsError = null;
     } catch (err) {
       this.statsError = describeError(err, 'The Quest Log');
@@ -145,7 +158,12 @@ export class QuestLogBrowser {
     try {
       for (let offset = 0; offset < 100_000; offset += 1000) {
         this.exporting = `Exporting… ${rows.length} rows`;
-        const res = await api.invoke('questlog:search', { ...this.filter(), limit: 1000, offset, order: 'oldest' });
+        const res = await api.invoke('questlog:search', {
+          ...this.filter(),
+          limit: 1000,
+          offset,
+          order: 'oldest',
+        });
         rows.push(...res.items);
         if (res.items.length < 1000) break;
       }

@@ -1,6 +1,19 @@
 import type { QuestCommand } from '@shared/contract/questlog';
 
-const COLUMNS: Array<keyof QuestCommand> = ['id', 'ts', 'duration', 'exit', 'command', 'cwd', 'user', 'host', 'tty', 'session', 'shell', 'redacted'];
+const COLUMNS: Array<keyof QuestCommand> = [
+  'id',
+  'ts',
+  'duration',
+  'exit',
+  'command',
+  'cwd',
+  'user',
+  'host',
+  'tty',
+  'session',
+  'shell',
+  'redacted',
+];
 
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; formula starters are neutralised. */
 function csvField(v: unknown): string {

@@ -183,9 +183,22 @@ export class SettingsState {
 
   addTarget(name: string, kind: 'unit' | 'process'): string | null {
     const n = name.trim();
-    if (!/^[A-Za-z0-9:_.\\@-]{1,255}$/.test(n)) return 'Letters, digits and :_.\\@- only (e.g. nginx.service).';
+    if (!/^[A-Za-z0-9:_.\\@-]{1,255}$/.test(n))
+      return 'Letters, digits and :_.\\@- only (e.g. nginx.service).';
     if (this.targets.some((t) => t.name === n)) return `${n} is already watched.`;
-    this.targets = [...this.targets, { name: n, kind, allowManual: true, maxRestarts: 5, windowSec: 300, backoffInitialSec: 1, backoffMaxSec: 300, rest: {} }];
+    this.targets = [
+      ...this.targets,
+      {
+        name: n,
+        kind,
+        allowManual: true,
+        maxRestarts: 5,
+        windowSec: 300,
+        backoffInitialSec: 1,
+        backoffMaxSec: 300,
+        rest: {},
+      },
+    ];
     return null;
   }
 
@@ -203,7 +216,10 @@ export class SettingsState {
             rules[r.id] = { ...obj(current[r.id]), enabled: r.enabled, value: r.value };
           }
         }
-        return { patch: { monitor: { intervalS: this.intervalS, rules } }, paths: ['monitor.intervalS', 'monitor.rules'] };
+        return {
+          patch: { monitor: { intervalS: this.intervalS, rules } },
+          paths: ['monitor.intervalS', 'monitor.rules'],
+        };
       }
       case 'healing':
         return {
@@ -240,16 +256,33 @@ export class SettingsState {
                 .filter(Boolean),
             },
           },
-          paths: ['questlog.incognito', 'questlog.retentionDays', 'questlog.redact', 'questlog.redactPatterns'],
+          paths: [
+            'questlog.incognito',
+            'questlog.retentionDays',
+            'questlog.redact',
+            'questlog.redactPatterns',
+          ],
         };
       case 'assistant':
         return {
           patch: {
             assistant: {
-              llm: { enabled: this.llmEnabled, baseUrl: this.llmBaseUrl, model: this.llmModel, apiKey: this.llmApiKey, timeoutMs: this.llmTimeoutMs },
+              llm: {
+                enabled: this.llmEnabled,
+                baseUrl: this.llmBaseUrl,
+                model: this.llmModel,
+                apiKey: this.llmApiKey,
+                timeoutMs: this.llmTimeoutMs,
+              },
             },
           },
-          paths: ['assistant.llm.enabled', 'assistant.llm.baseUrl', 'assistant.llm.model', 'assistant.llm.apiKey', 'assistant.llm.timeoutMs'],
+          paths: [
+            'assistant.llm.enabled',
+            'assistant.llm.baseUrl',
+            'assistant.llm.model',
+            'assistant.llm.apiKey',
+            'assistant.llm.timeoutMs',
+          ],
         };
       case 'desktop':
         return {
@@ -263,7 +296,10 @@ export class SettingsState {
   private localErrors(section: SectionId): Record<string, string> {
     const e: Record<string, string> = {};
     if (section === 'privacy') {
-      for (const line of this.redactPatterns.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      for (const line of this.redactPatterns
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)) {
         try {
           new RegExp(line);
         } catch {
@@ -280,7 +316,9 @@ export class SettingsState {
 
   async save(section: SectionId): Promise<boolean> {
     const { patch, paths } = this.patchFor(section);
-    const cleared = Object.fromEntries(Object.entries(this.errors).filter(([k]) => !paths.includes(k) && k !== `_${section}`));
+    const cleared = Object.fromEntries(
+      Object.entries(this.errors).filter(([k]) => !paths.includes(k) && k !== `_${section}`),
+    );
     const local = this.localErrors(section);
     if (Object.keys(local).length) {
       this.errors = { ...cleared, ...local };
@@ -295,7 +333,10 @@ export class SettingsState {
       if (section === 'monitor') void this.loadRules();
       return true;
     } catch (err) {
-      const msg = err instanceof ApiError && err.problem === 'invalid-input' ? err.message : describeError(err, 'The configuration');
+      const msg =
+        err instanceof ApiError && err.problem === 'invalid-input'
+          ? err.message
+          : describeError(err, 'The configuration');
       const fe = fieldErrors(msg, paths);
       const { _: rest, ...fields } = fe;
       this.errors = { ...cleared, ...fields, ...(rest ? { [`_${section}`]: rest } : {}) };

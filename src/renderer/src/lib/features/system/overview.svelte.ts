@@ -7,7 +7,9 @@ import { api, ApiError } from '../../api';
  * shows first).
  */
 let prefetched: Promise<SystemOverview> | null =
-  typeof location !== 'undefined' && /^(#\/?(popup)?)?(\?.*)?$/.test(location.hash) ? api.invoke('system:overview', {}) : null;
+  typeof location !== 'undefined' && /^(#\/?(popup)?)?(\?.*)?$/.test(location.hash)
+    ? api.invoke('system:overview', {})
+    : null;
 prefetched?.catch(() => undefined); // handled when load() awaits it
 
 /** The machine overview shown in the popup: loaded once, refreshed every 30 s while shown. */
