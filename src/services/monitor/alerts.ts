@@ -42,11 +42,11 @@ export class AlertManager {
     return this.active.has(key);
   }
 
-  /** Fires an alert unless one with the key is active or its cooldown has not passed. */
-  fire(a: NewAlert, now: number): MonitorAlert | null {
+  /** Fires an alert unless one with the key is active or its cooldown (default: the configured one) has not passed. */
+  fire(a: NewAlert, now: number, cooldownS = this.opts.cooldownS): MonitorAlert | null {
     if (this.active.has(a.key)) return null;
     const last = this.lastResolved.get(a.key);
-    if (last !== undefined && now - last < this.opts.cooldownS * 1000 && now >= last) return null;
+    if (last !== undefined && now - last < cooldownS * 1000 && now >= last) return null;
     const alert: MonitorAlert = {
       ...a,
       id: `${now.toString(36)}-${(++seq).toString(36)}`,

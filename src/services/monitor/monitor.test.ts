@@ -41,7 +41,7 @@ function fakeMonitor(over: Record<string, unknown>) {
 }
 
 describe('Monitor', () => {
-  it('an anomalous CPU level raises one anomaly alert with a suggestion, which resolves after holdS', () => {
+  it('an anomalous CPU level raises one anomaly alert with a suggestion, which resolves after holdS and then cools down', () => {
     const f = fakeMonitor({
       anomaly: { metrics: ['cpu.busy_pct'], window: 300, minTrain: 100, refitEvery: 50, suppress: 100, warmup: 150, holdS: 60 },
     });
@@ -64,6 +64,10 @@ describe('Monitor', () => {
     expect(a.suggestion.text).toMatch(/Unusual cpu\.busy_pct/);
     for (let i = 0; i < 14; i++) step(20 + 6 * r());
     expect(f.alerts.some((x) => x.state === 'resolved' && x.alert.id === a.id)).toBe(true);
+    // a new spike within anomaly.cooldownS (default 1 h) does not raise another alert
+    const fires = f.alerts.filter((x) => x.state === 'fired').length;
+    for (let i = 0; i < 5; i++) step(99);
+    expect(f.alerts.filter((x) => x.state === 'fired').length).toBe(fires);
     expect(f.recorded.filter((e) => e.type === 'alert.fired' && e.source === 'monitor').length).toBeGreaterThan(0);
     const log = readFileSync(join(f.root, 'data', 'alerts.jsonl'), 'utf8').trim().split('\n');
     expect(log.length).toBe(f.alerts.length);

@@ -291,6 +291,7 @@ export class Monitor {
           suggestion: suggest({ rule: 'Anomaly', kind: 'anomaly', metric, entity: null, value: v, snapshot: snap }),
         },
         now,
+        a.cooldownS,
       );
       if (fired) this.anomalyActive.set(key, now);
     }

@@ -74,6 +74,8 @@ const anomalyConfig = z.object({
   seed: z.number().int().default(42),
   /** an anomaly alert stays active this long, then resolves */
   holdS: z.number().int().min(1).max(86400).default(600),
+  /** after an anomaly alert resolved, the same metric stays quiet this long */
+  cooldownS: z.number().int().min(0).max(7 * 86400).default(3600),
   /** anomaly alerts are `info` (notifications only for warning and above by default) */
   severity: AlertSeverity.default('info'),
 });
