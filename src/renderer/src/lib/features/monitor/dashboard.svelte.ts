@@ -96,7 +96,7 @@ export class DashboardState {
       .map((p) => p[0]?.x)
       .filter((x): x is number => x !== undefined);
     const earliest = firsts.length ? Math.min(...firsts) : this.now - span;
-    const min = Math.max(this.now - span, Math.min(earliest, this.now - 60_000));
+    const min = Math.max(this.now - span, Math.min(earliest, this.now - 20_000));
     return { min, max: this.now };
   });
 
