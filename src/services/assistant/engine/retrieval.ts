@@ -15,6 +15,10 @@ export interface RetrievalOptions {
   alpha: number;
   /** if set, weight = exp((similarity − best) / temperature) instead */
   temperature?: number;
+  /** only the first N neighbours are candidates (all of them vote) */
+  candidates?: number;
+  /** weight of a fixed corpus sample as extra references, relative to the neighbours' total */
+  prior?: number;
   /** neighbours whose NL equals this (normalised) are skipped: leave-one-out tuning */
   exclude?: Set<number>;
 }
@@ -91,6 +95,17 @@ export class RetrievalIndex {
       }
       this.postings.set(t, { ids, ws });
     }
+  }
+
+  private prior: number[] | null = null;
+
+  private priorSample(): number[] {
+    if (!this.prior) {
+      const step = Math.max(1, Math.floor(this.docs.length / 60));
+      this.prior = [];
+      for (let i = 0; i < this.docs.length; i += step) this.prior.push(i);
+    }
+    return this.prior;
   }
 
   get size(): number {
@@ -180,13 +195,23 @@ export class RetrievalIndex {
     }
     const top = nb[0]?.sim ?? 0;
     const weights = nb.map((n) => (opts.temperature ? Math.exp((n.sim - top) / opts.temperature) : Math.pow(Math.max(n.sim, 1e-6), opts.alpha)));
-    const total = weights.reduce((a, b) => a + b, 0) || 1;
     const refs = nb.map((n) => this.docs[n.index]?.utils ?? []);
+    if (opts.prior && opts.prior > 0) {
+      // a fixed sample of the whole corpus as weak references: keeps the choice robust when the
+      // neighbours disagree
+      const sum = weights.reduce((a, b) => a + b, 0);
+      const sample = this.priorSample();
+      for (const i of sample) {
+        refs.push(this.docs[i]?.utils ?? []);
+        weights.push((opts.prior * sum) / sample.length);
+      }
+    }
+    const total = weights.reduce((a, b) => a + b, 0) || 1;
     // unique candidates by utility signature, represented by the most similar neighbour
     const seen = new Map<string, number>();
     nb.forEach((n, j) => {
       const sig = this.docs[n.index]?.entry.u ?? '';
-      if (!seen.has(sig)) seen.set(sig, j);
+      if (!seen.has(sig) && j < (opts.candidates ?? nb.length)) seen.set(sig, j);
     });
     interface Cand {
       j: number;
