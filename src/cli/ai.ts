@@ -286,6 +286,11 @@ export async function runAi(argv: string[], io: CliIO): Promise<number> {
 
 const isMain = process.argv[1] !== undefined && /(^|[/\\])ai\.(ts|js|mjs)$/.test(process.argv[1]);
 if (isMain) {
+  // `ai … | head` closes the pipe early: that is not an error
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   runAi(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (c) => {
       process.exitCode = c;
