@@ -39,6 +39,13 @@ for i in 0:stdin 1:stdout 2:stderr; do ln -sf "/proc/self/fd/${i%%:*}" "$root/de
 
 mount -t tmpfs -o mode=0755,nosuid,nodev ainl-run "$root/run"
 mount -t tmpfs -o mode=1777,nosuid,nodev ainl-tmp "$root/tmp"
+# host directories hidden by the fresh tmpfs mounts above (a checkout under /tmp): bind them back
+for keep in ${AINL_SANDBOX_BIND:-}; do
+  case $keep in
+    /tmp/*|/run/*)
+      if [ -d "$keep" ]; then mkdir -p "$root$keep" && mount --bind "$keep" "$root$keep"; fi ;;
+  esac
+done
 # what the host sees: the system bus socket directory and a shared scratch directory
 mkdir -p "$root/run/dbus" "$root/ainl-share"
 mount --bind "$state/bus" "$root/run/dbus"

@@ -106,7 +106,11 @@ export class Sandbox {
     return join(this.dir, 'share');
   }
 
-  static async start(opts: { timeoutMs?: number } = {}): Promise<Sandbox> {
+  /**
+   * opts.bind: host directories to keep visible inside even where the sandbox mounts a fresh
+   * tmpfs (/tmp, /run) — e.g. a source checkout under /tmp. Paths with spaces are not supported.
+   */
+  static async start(opts: { timeoutMs?: number; bind?: string[] } = {}): Promise<Sandbox> {
     const why = unavailableReason();
     if (why) throw new SandboxUnavailable(why);
     const cg2 = cgroup2Root() as string;
@@ -127,7 +131,14 @@ export class Sandbox {
         SETUP,
         dir,
       ],
-      { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+      {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: {
+          ...process.env,
+          AINL_SANDBOX_BIND: (opts.bind ?? []).filter((p) => /^\/[^\s]*$/.test(p)).join(' '),
+        },
+      },
     );
     let setupErr = '';
     child.stderr?.on('data', (d: Buffer) => {
