@@ -269,6 +269,8 @@ describe('fleet webhook', () => {
     c1.ctx.emit('monitor:alert', { state: 'fired', alert: alert(1) });
     c1.ctx.emit('monitor:alert', { state: 'fired', alert: alert(2) });
     await waitFor(() => rx.received.length >= 2);
+    // acknowledged, not just received (else the restart sends them again: at-least-once)
+    await waitFor(async () => (await status(c1)).webhook.queued === 0);
     await c1.dispose();
     // /data1 recovered while the service was down; /data2 still holds and fires again
     const c2 = await start(env);

@@ -99,6 +99,8 @@ export class Deliverer<T> {
         if (!last) break;
         try {
           await this.opts.send(batch);
+          // stopped meanwhile: the queue may belong to a new instance now; it sends this again
+          if (this.stopped) return;
           queue.ack(last.seq, 'delivered');
           if (this.failures) this.opts.onRecover?.();
           this.failures = 0;

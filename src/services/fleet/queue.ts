@@ -52,6 +52,7 @@ export class DiskQueue<T> {
   private nextSeq = 1;
   private fd: number;
   private state: PersistedState = { acked: 0, dropped: 0, delivered: 0, rejected: 0 };
+  private closed = false;
   readonly file: string;
   private readonly stateFile: string;
   /** lines that could not be read at start (torn writes, foreign content) */
@@ -122,6 +123,7 @@ export class DiskQueue<T> {
   /** Appends messages durably (one write); returns how many were dropped to stay within bounds. */
   push(data: T[]): number {
     if (!data.length) return 0;
+    if (this.closed) throw new Error(`the queue in ${this.dir} is closed`);
     const lines: string[] = [];
     for (const d of data) {
       const seq = this.nextSeq++;
@@ -143,6 +145,7 @@ export class DiskQueue<T> {
 
   /** Removes every message up to and including `seq` (delivered, or `rejected` for good). */
   ack(seq: number, outcome: 'delivered' | 'rejected' = 'delivered'): void {
+    if (this.closed) return;
     let n = 0;
     while (this.head < this.items.length) {
       const it = this.items[this.head];
@@ -159,6 +162,11 @@ export class DiskQueue<T> {
   }
 
   close(): void {
+    this.closed = true;
+    this.closeFd();
+  }
+
+  private closeFd(): void {
     try {
       closeSync(this.fd);
     } catch {
@@ -197,7 +205,7 @@ export class DiskQueue<T> {
     const dead = this.fileBytes - this.pendingBytes;
     // an empty queue is the common case: start the file over (cheap, and keeps it small)
     if (this.length === 0 && this.fileBytes > 0) {
-      this.close();
+      this.closeFd();
       this.items = [];
       this.head = 0;
       this.fd = openSync(this.file, 'w', 0o600);
@@ -211,7 +219,7 @@ export class DiskQueue<T> {
       }
       return;
     }
-    this.close();
+    this.closeFd();
     this.rewrite();
     this.fd = openSync(this.file, 'a', 0o600);
   }
