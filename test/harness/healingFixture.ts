@@ -60,7 +60,7 @@ export class HealingSandbox {
       );
       await sb.writeFile(
         `/etc/systemd/system/${HELPER_UNIT}.d/10-test.conf`,
-        `[Service]\nWorkingDirectory=${REPO}\nExecStart=\nExecStart=/usr/bin/node --import tsx ${REPO}/helpers/rootHelper.ts --config /ainl-share/config.json --audit-file /ainl-share/audit.jsonl --state-file /ainl-share/state.json\nReadWritePaths=/ainl-share\nRestart=no\n# tests run from a checkout that may live under /home, /root or /tmp\nProtectHome=no\nPrivateTmp=no\n`,
+        `[Service]\nWorkingDirectory=${REPO}\nExecStart=\nExecStart=/usr/bin/node --import tsx ${REPO}/helpers/rootHelper.ts --config /ainl-share/config.json --audit-file /ainl-share/audit.jsonl --state-file /ainl-share/state.json\nReadWritePaths=/ainl-share\nRestart=no\n# tests run from a checkout that may live under /home, /root or /tmp\nProtectHome=no\nPrivateTmp=no\nReadWritePaths=/tmp\n`,
       );
     } catch (err) {
       await sb.stop();
