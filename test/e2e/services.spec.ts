@@ -120,7 +120,23 @@ test.describe('restart round trip against a real systemd', () => {
     await expect(batch.getByTestId('service-state')).toHaveText('Running', { timeout: 20_000 });
     expect((await hs.sb.run(['systemctl', 'is-active', 'batch-demo.service'])).trim()).toBe('active');
     await noHorizontalOverflow(page);
+
+    // a unit that fails every start: the healer retries once, gives up, and the page offers Clear
+    const broken = page.getByTestId('target-broken-demo.service');
+    await broken.getByRole('button', { name: 'Start broken-demo.service', exact: true }).click();
+    await expect(broken.getByRole('alert').filter({ hasText: 'gave up' })).toBeVisible({ timeout: 45_000 });
+    await expect(broken.getByTestId('service-state')).toHaveText('Failed');
     await shot(page, 'services');
+    await broken.getByRole('button', { name: 'Clear gave-up state of broken-demo.service' }).click();
+    await expect(
+      page
+        .getByTestId('healing-action')
+        .filter({ hasText: 'broken-demo.service' })
+        .filter({ hasText: 'clear' })
+        .first(),
+    ).toBeVisible({
+      timeout: 20_000,
+    });
 
     await page.setViewportSize(POPUP);
     await page.goto(pageUrl(s, 'popup'));
