@@ -4,8 +4,8 @@
  * Human tables by default, `--json` everywhere; exit 0 ok, 1 failure or nothing found, 2 usage.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type LoadedConfig } from '../services/config/loader';
@@ -271,7 +271,19 @@ function openForRead(ctx: Ctx): QuestlogStore {
   } catch (err) {
     if (!dbExists) throw err;
     ctx.io.stderr.write(`questlog: warning: ${(err as Error).message}; reading read-only\n`);
-    return QuestlogStore.open(ctx.paths.db, { readonly: true });
+    try {
+      const ro = QuestlogStore.open(ctx.paths.db, { readonly: true });
+      ro.totalCommands(); // a WAL database in a read-only directory fails here, not at open
+      return ro;
+    } catch {
+      // WAL needs a writable directory even to read: read a snapshot copy instead
+      const dir = mkdtempSync(join(tmpdir(), 'questlog-ro-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      const copy = join(dir, 'questlog.db');
+      copyFileSync(ctx.paths.db, copy);
+      ctx.io.stderr.write(`questlog: warning: ${dirname(ctx.paths.db)} is not writable; reading a snapshot copy\n`);
+      return QuestlogStore.open(copy, { readonly: true });
+    }
   }
 }
 

@@ -2,7 +2,8 @@
  * Quest Log end to end: real bash and zsh (node-pty) with the hook from `questlog init`, the
  * service module ingesting their spools, and the CLI as a newcomer would use it.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -232,4 +233,45 @@ describe('the questlog CLI as a newcomer uses it', () => {
     const ev = JSON.parse((await cli('list', '--events', '--json')).out);
     expect(ev.items.map((e: { type: string }) => e.type)).toEqual(['questlog.incognito.off', 'questlog.incognito.on']);
   });
+});
+
+describe('questlog CLI with an unusable data directory', () => {
+  it('says clearly that the data directory cannot be created', async () => {
+    const saved = env;
+    writeFileSync(join(home, 'plainfile'), '');
+    env = { ...env, XDG_DATA_HOME: join(home, 'plainfile', 'sub') };
+    try {
+      writeFileSync(join(home, 'h1'), 'ls\n');
+      const r = await cli('import', 'bash', '--file', join(home, 'h1'));
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/cannot create the data directory .*plainfile/);
+    } finally {
+      env = saved;
+    }
+  });
+
+  const canDrop = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  it.skipIf(!canDrop)('reads a database in a read-only directory (another user) from a snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ql-ro-'));
+    try {
+      chmodSync(dir, 0o755);
+      const e2 = { ...env, HOME: dir, XDG_DATA_HOME: join(dir, 'd') };
+      const saved = env;
+      env = e2;
+      writeFileSync(join(dir, 'h'), 'echo from-root\n');
+      expect((await cli('import', 'bash', '--file', join(dir, 'h'))).code).toBe(0);
+      env = saved;
+      execFileSync('chmod', ['-R', 'a+rX', dir]);
+      const r = spawnSync(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', join(process.cwd(), 'src/cli/questlog.ts'), 'search', 'from-root'],
+        { env: { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, 'd') }, encoding: 'utf8', cwd: process.cwd(), timeout: 60_000 },
+      );
+      expect(r.stderr).toMatch(/not writable; reading a snapshot copy/);
+      expect(r.stdout).toMatch(/echo from-root/);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -3,7 +3,7 @@
  * retention, serves the questlog:* channels and provides the `events` recorder other services
  * write through. Runs in the background host (utility process), in `ainl daemon`, and in tests.
  */
-import { existsSync, mkdirSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { Problem } from '../../shared/problems';
 import type { EventRecorder, ServiceFactory, ServiceModule } from '../core/module';
@@ -11,7 +11,7 @@ import { JournalFollower, type JournalState } from './journal';
 import { acquireDaemonLock, LockHeld, type DaemonLock } from './lock';
 import { createRedactor } from './redact';
 import { ingestSpools, listSpools, type IngestResult } from './spool';
-import { DB_FILE, QuestlogStore, type NewEvent } from './store';
+import { DB_FILE, ensureDir, QuestlogStore, type NewEvent } from './store';
 
 export interface QuestlogPaths {
   dataDir: string;
@@ -67,7 +67,7 @@ export function createQuestlogModuleWith(opts: QuestlogModuleOptions = {}): Serv
       },
     });
     try {
-      mkdirSync(paths.spoolDir, { recursive: true, mode: 0o700 });
+      ensureDir(paths.spoolDir);
     } catch (err) {
       throw new Problem('access-denied', `cannot create ${paths.spoolDir}: ${(err as Error).message}`);
     }

@@ -201,7 +201,7 @@ export class QuestlogStore {
     } else {
       const dir = dirname(file);
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        ensureDir(dir);
       } catch (err) {
         throw new Problem('access-denied', `cannot create the data directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       }
@@ -1008,6 +1008,25 @@ export class QuestlogStore {
       }
     }
     return n;
+  }
+}
+
+/**
+ * mkdir -p with mode 0700 for the directories it creates. Walks the path itself: Node's recursive
+ * mkdir loops forever on file systems that answer ENOENT for a parent (procfs, some FUSE mounts).
+ */
+export function ensureDir(dir: string): void {
+  const parts = dir.split('/').filter(Boolean);
+  let cur = '';
+  for (const part of parts) {
+    cur += `/${part}`;
+    if (existsSync(cur)) continue;
+    mkdirSync(cur, { mode: 0o700 });
+  }
+  if (!statSync(dir).isDirectory()) {
+    const e = new Error(`${dir} is not a directory`) as NodeJS.ErrnoException;
+    e.code = 'ENOTDIR';
+    throw e;
   }
 }
 
