@@ -63,8 +63,8 @@ export class OfflineEngine {
     for (const rule of rules) {
       if (out.some((o) => o.command === rule.command)) continue;
       const c: EngineCandidate = { command: rule.command, confidence: rule.confidence * 0.8, explanation: rule.explanation, origin: 'rule' };
-      if (out.length < limit) out.push(c);
-      else if (rule.confidence >= 0.85) out.splice(1, 0, c);
+      if (rule.confidence >= 0.85) out.splice(Math.min(1, out.length), 0, c);
+      else if (out.length < limit) out.push(c);
     }
     return out.slice(0, limit);
   }

@@ -60,7 +60,7 @@ const RULES: Array<[string, Rule]> = [
     return { command: `find ${q(dir)} -type f${name} -mtime ${older ? '+' : '-'}${n}${del ? ' -delete' : ''}`, explanation: `files under ${dir} modified ${older ? `more than ${n} days ago` : `in the last ${n} days`}${del ? ', deleted' : ''}`, confidence: 0.88, rule: 'find-by-age' };
   }],
   ['find-by-name', (t, s) => {
-    if (!/\b(find|locate|search for|look for|list all|where is|where are)\b/.test(t) || /\b(contain|containing|text|string|word|inside)\b/.test(t)) return null;
+    if (!/\b(find|locate|search for|look for|list all|where is|where are|delete|remove|erase)\b/.test(t) || /\b(contain|containing|text|string|word|inside|rename)\b/.test(t)) return null;
     const ext = s.find((x) => x.kind === 'ext');
     const named = s.find((x) => x.kind === 'file') ?? (/\b(named|called|name)\b/.test(t) ? s.find((x) => x.kind === 'quoted') : undefined);
     if (!ext && !named) return null;
@@ -68,7 +68,8 @@ const RULES: Array<[string, Rule]> = [
     const pattern = named ? named.value : `*.${ext?.value ?? ''}`;
     const dirs = /\b(director|folder)/.test(t) && !/\bfiles?\b/.test(t);
     const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t);
-    return { command: `find ${q(dir)} -type ${dirs ? 'd' : 'f'} -${ci ? 'iname' : 'name'} ${q(pattern).startsWith("'") ? q(pattern) : `'${pattern}'`}`, explanation: `${dirs ? 'directories' : 'files'} under ${dir} named ${pattern}`, confidence: 0.8, rule: 'find-by-name' };
+    const del = /\b(delete|remove|erase|clean up)\b/.test(t);
+    return { command: `find ${q(dir)} -type ${dirs ? 'd' : 'f'} -${ci ? 'iname' : 'name'} ${q(pattern).startsWith("'") ? q(pattern) : `'${pattern}'`}${del ? ' -delete' : ''}`, explanation: `${dirs ? 'directories' : 'files'} under ${dir} named ${pattern}${del ? ', deleted' : ''}`, confidence: 0.8, rule: 'find-by-name' };
   }],
   ['grep-text', (t, s) => {
     const needle = s.find((x) => x.kind === 'quoted');
@@ -89,7 +90,7 @@ const RULES: Array<[string, Rule]> = [
     if (/\b(director|folder)/.test(t)) return { command: `du -h --max-depth=1 ${q(dir)} | sort -rh | head -n ${n}`, explanation: `the ${n} largest directories under ${dir}`, confidence: 0.85, rule: 'largest-files' };
     return { command: `find ${q(dir)} -type f -printf '%s\\t%p\\n' | sort -rn | head -n ${n} | numfmt --field=1 --to=iec`, explanation: `the ${n} largest files under ${dir}, sizes human-readable`, confidence: 0.85, rule: 'largest-files' };
   }],
-  ['disk-free', (t) => (/\b(disk|drive|partition|filesystem|file system)s?\b.*\b(free|space|usage|full|left|available)\b|\b(free|available) (disk )?space\b|\bhow full\b/.test(t) && !/\b(director|folder|files?)\b/.test(t) ? { command: 'df -h', explanation: 'free and used space of every mounted file system', confidence: 0.9, rule: 'disk-free' } : null)],
+  ['disk-free', (t) => (/\b(disk|drive|partition|filesystem|file system)s?\b.*\b(free|space|usage|full|left|available)\b|\b(free|available|space) (is )?(left|free|available)\b|\b(free|available) (disk )?space\b|\bhow full\b/.test(t) && !/\b(director|folder|files?)\b/.test(t) ? { command: 'df -h', explanation: 'free and used space of every mounted file system', confidence: 0.9, rule: 'disk-free' } : null)],
   ['dir-usage', (t, s) => (/\b(size of|how big|disk usage|space used|how much space)\b/.test(t) && /\b(director|folder|this|here|\/)/.test(t) ? { command: `du -sh ${q(where(t, s))}`, explanation: `total size of ${where(t, s)}`, confidence: 0.85, rule: 'dir-usage' } : null)],
   ['memory', (t) => (/\b(memory|ram)\b/.test(t) && /\b(free|usage|used|available|how much|show|check)\b/.test(t) && !/\bprocess/.test(t) ? { command: 'free -h', explanation: 'total, used and available memory and swap', confidence: 0.9, rule: 'memory' } : null)],
   ['top-processes', (t) => {
@@ -130,6 +131,48 @@ const RULES: Array<[string, Rule]> = [
       return { command: `tar -czf ${q(`${name}.tar.gz`)} ${q(target.value)}`, explanation: `packs ${target.value} into ${name}.tar.gz`, confidence: 0.85, rule: 'archive' };
     }
     return null;
+  }],
+  ['list-files', (t, s) => {
+    if (!/^(list|show|display|see)\b/.test(t) || !/\b(files|contents|everything)\b/.test(t) || /\b(contain|named|called|larger|bigger|smaller|older|newer|modified)\b/.test(t)) return null;
+    const dir = s.find((x) => x.kind === 'path')?.value;
+    const hidden = /\b(hidden|dot ?files|all)\b/.test(t);
+    const byTime = /\b(by (date|time)|newest|recent|latest)\b/.test(t);
+    const bySize = /\bby size\b|\blargest first\b/.test(t);
+    return { command: `ls -l${hidden ? 'a' : ''}h${byTime ? 't' : bySize ? 'S' : ''}${dir ? ` ${q(dir)}` : ''}`, explanation: `long listing${hidden ? ' including hidden files' : ''}${byTime ? ', newest first' : bySize ? ', largest first' : ''}, human-readable sizes`, confidence: 0.86, rule: 'list-files' };
+  }],
+  ['processes', (t) => (/\b(show|list|display|see)\b.*\b(running |all )?process(es)?\b/.test(t) && !/\b(most|top|port|named|called|memory|cpu)\b/.test(t) ? { command: 'ps aux', explanation: 'every running process with its user, CPU and memory use', confidence: 0.86, rule: 'processes' } : null)],
+  ['kill-by-name', (t, s) => {
+    const m = /\b(?:kill|stop|terminate|end)\s+(?:the\s+)?(?:process(?:es)?|program|app)?\s*(?:named|called)?\s*["']?([a-z0-9][\w.-]*)["']?/.exec(t);
+    const name = s.find((x) => x.kind === 'quoted')?.value ?? m?.[1];
+    if (!name || !/\b(kill|terminate)\b|\bstop\b.*\bprocess/.test(t) || /\bport\b/.test(t) || ['all', 'the', 'process', 'processes', 'a'].includes(name)) return null;
+    return { command: `pkill -x ${q(name)}`, explanation: `sends SIGTERM to processes named exactly ${name}`, confidence: 0.84, rule: 'kill-by-name' };
+  }],
+  ['copy', (t, s) => {
+    if (!/^(copy|cp)\b/.test(t)) return null;
+    const words = t.replace(/^(copy|cp)\s+/, '').split(/\s+to\s+|\s+into\s+/);
+    if (words.length !== 2) return null;
+    const src = (words[0] ?? '').replace(/\b(the|folder|directory|file|dir)\b/g, '').trim().split(/\s+/).pop() ?? '';
+    const dst = (words[1] ?? '').replace(/\b(recursively|the|folder|directory)\b/g, '').trim().split(/\s+/)[0] ?? '';
+    if (!src || !dst) return null;
+    void s;
+    const rec = /\b(recursive|folder|director|dir)\w*/.test(t) || !/\.\w{1,5}$/.test(src);
+    return { command: `cp ${rec ? '-r ' : ''}${q(src)} ${q(dst)}`, explanation: `copies ${src} to ${dst}${rec ? ' (with its contents)' : ''}`, confidence: 0.84, rule: 'copy' };
+  }],
+  ['mkdir', (t) => {
+    const m = /\b(?:create|make|new)\s+(?:a\s+)?(?:new\s+)?(?:directory|folder|dir)\s+(?:called|named)?\s*["']?([\w./~-]+)["']?/.exec(t);
+    if (!m?.[1]) return null;
+    return { command: `mkdir -p ${q(m[1])}`, explanation: `creates the directory ${m[1]} (and missing parents)`, confidence: 0.86, rule: 'mkdir' };
+  }],
+  ['download', (t, s) => {
+    const url = s.find((x) => x.kind === 'url');
+    if (!url || !/\b(download|fetch|get|save|grab)\b/.test(t)) return null;
+    return { command: `curl -fLO ${q(url.value)}`, explanation: `downloads ${url.value} into the current directory under its remote name`, confidence: 0.88, rule: 'download' };
+  }],
+  ['rename-ext', (t, s) => {
+    const exts = s.filter((x) => x.kind === 'ext').map((x) => x.value);
+    if (!/\b(rename|change)\b/.test(t) || exts.length < 2) return null;
+    const [a, b] = exts;
+    return { command: `for f in *.${a}; do mv -- "$f" "\${f%.${a}}.${b}"; done`, explanation: `renames every *.${a} file here to *.${b}`, confidence: 0.85, rule: 'rename-ext' };
   }],
   ['tail-file', (t, s) => {
     const file = s.find((x) => x.kind === 'file' || x.kind === 'path');

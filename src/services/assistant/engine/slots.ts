@@ -2,7 +2,7 @@
  * Argument filling: the values a request names (quoted strings, paths, file names, extensions,
  * sizes, ages, counts, ports, users) and their transfer into a retrieved command template.
  */
-export type SlotKind = 'quoted' | 'path' | 'file' | 'ext' | 'size' | 'days' | 'number' | 'port';
+export type SlotKind = 'quoted' | 'path' | 'file' | 'ext' | 'size' | 'days' | 'number' | 'port' | 'url';
 
 export interface Slot {
   kind: SlotKind;
@@ -18,7 +18,10 @@ const UNIT: Record<string, string> = {
 
 export function extractSlots(text: string): Slot[] {
   const slots: Slot[] = [];
-  let rest = text;
+  let rest = text.replace(/\b(?:https?|ftp):\/\/[^\s"'<>]+/g, (u) => {
+    slots.push({ kind: 'url', value: u.replace(/[.,;:!?)]+$/, '') });
+    return ' ';
+  });
   rest = rest.replace(/"([^"]+)"|'([^']+)'|`([^`]+)`|“([^”]+)”/g, (_m, a?: string, b?: string, c?: string, d?: string) => {
     const v = a ?? b ?? c ?? d ?? '';
     const ext = /^\*?\.([A-Za-z0-9]{1,6})$/.exec(v);
@@ -50,7 +53,7 @@ export function extractSlots(text: string): Slot[] {
     if (!t) continue;
     if (/^(\/|~\/?|\.\.?\/)[^\s]*$/.test(t) && t.length > 1) slots.push({ kind: 'path', value: t });
     else if (/^\*\.[A-Za-z0-9]{1,6}$/.test(t) || /^\.[A-Za-z0-9]{1,6}$/.test(t)) slots.push({ kind: 'ext', value: t.replace(/^\*?\./, '') });
-    else if (/^[\w@%+-]+\.[A-Za-z0-9]{1,6}$/.test(t) && !/^\d+(\.\d+)?$/.test(t)) slots.push({ kind: 'file', value: t });
+    else if (/^[\w@%+-][\w@%+.-]*\.[A-Za-z0-9]{1,6}$/.test(t) && !/^\d+(\.\d+)*$/.test(t)) slots.push({ kind: 'file', value: t });
     else if (/^\d+$/.test(t)) slots.push({ kind: 'number', value: t });
   }
   // "txt files", "python files", "log files"
