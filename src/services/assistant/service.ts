@@ -63,6 +63,18 @@ export function programsOf(command: string): string[] {
   return [...out].filter((p) => p && !p.startsWith('$') && p !== '{}');
 }
 
+/** A one-line gloss of a command from the offline explainer: "find (search …): -size …". */
+export function briefly(command: string): string {
+  try {
+    const parts = explainSync(command).parts;
+    const programs = parts.filter((p) => p.kind === 'command').map((p) => `${p.text}: ${p.explanation}`);
+    const options = parts.filter((p) => p.kind === 'option' && !p.explanation.startsWith('an option')).slice(0, 2).map((p) => `${p.text} ${p.explanation}`);
+    return [...programs.slice(0, 3), ...options].join('; ');
+  } catch {
+    return command;
+  }
+}
+
 export class AssistantService {
   private engine: OfflineEngine | null = null;
   private readonly history: AssistantHistory;
@@ -142,7 +154,8 @@ export class AssistantService {
     const offline = engine.translate(request, { limit: 5, packageManager: ctx.packageManager });
     for (const o of offline) {
       if (candidates.some((c) => c.command === o.command)) continue;
-      candidates.push(this.candidateFrom(o.command, o.confidence, o.explanation, 'offline', ctx));
+      const why = o.origin === 'retrieval' ? `${briefly(o.command)}; ${o.explanation}` : o.explanation;
+      candidates.push(this.candidateFrom(o.command, o.confidence, why, 'offline', ctx));
     }
 
     if (cfg.learnFromHistory) {

@@ -48,6 +48,19 @@ describe('intent rules', () => {
     expect(applyRules('replace "foo" with "bar" in config.txt')[0]?.command).toBe("sed -i 's/foo/bar/g' config.txt");
   });
 
+  it('covers everyday file, process and network chores', () => {
+    const first = (r: string): string | undefined => applyRules(r)[0]?.command;
+    expect(first('list all files including hidden ones')).toBe('ls -lah');
+    expect(first('delete all .tmp files in this folder')).toBe("find . -type f -name '*.tmp' -delete");
+    expect(first('extract backup.tar.gz')).toBe('tar -xf backup.tar.gz');
+    expect(first('kill process named firefox')).toBe('pkill -x firefox');
+    expect(first('copy dir1 to /backup recursively')).toBe('cp -r dir1 /backup');
+    expect(first('create a directory called projects')).toBe('mkdir -p projects');
+    expect(first('download https://example.com/file.zip')).toBe('curl -fLO https://example.com/file.zip');
+    expect(first('rename all .jpeg files to .jpg')).toBe('for f in *.jpeg; do mv -- "$f" "${f%.jpeg}.jpg"; done');
+    expect(first('how much space is left on my disk')).toBe('df -h');
+  });
+
   it('returns nothing for unrelated text', () => {
     expect(applyRules('the quick brown fox')).toEqual([]);
   });

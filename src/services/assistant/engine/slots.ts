@@ -44,6 +44,11 @@ export function extractSlots(text: string): Slot[] {
     slots.push({ kind: 'days', value: n, norm: String(Number(n) * 7) });
     return ' ';
   });
+  rest = rest.replace(/\b(a|an|one|last|past|this|the last|the past)\s+(day|week|fortnight|month|year)\b/gi, (_m, _a: string, unit: string) => {
+    const n = { day: 1, week: 7, fortnight: 14, month: 30, year: 365 }[unit.toLowerCase()] ?? 7;
+    slots.push({ kind: 'days', value: String(n), norm: String(n) });
+    return ` ${_a} `;
+  });
   rest = rest.replace(/\bport\s+(\d{1,5})\b/gi, (_m, n: string) => {
     slots.push({ kind: 'port', value: n });
     return ' ';
