@@ -12,6 +12,7 @@ import { createLogger } from '../../src/services/core/logger';
 import type { RecordedEvent, ServiceModule } from '../../src/services/core/module';
 import { createAssistantModule } from '../../src/services/assistant/module';
 import { resolvePaths } from '../../src/services/config/paths';
+import { commandsOnPath } from '../../src/services/assistant/context';
 
 let root: string;
 let mod: ServiceModule;
@@ -89,6 +90,17 @@ describe('assistant module', () => {
     const r = (await call('assistant:suggest', { request: 'これは何ですか 🤔' })) as { ok: true; value: { candidates: unknown[]; notices: string[] } };
     expect(r.ok).toBe(true);
     expect(r.value.notices.length).toBeGreaterThan(0);
+  });
+
+  it('says how to install a program that is not on PATH', async () => {
+    const r = (await call('assistant:suggest', { request: 'show the directory structure as a tree' })) as { ok: true; value: { candidates: Array<{ command: string; needsInstall?: { program: string; package: string; command: string }; install?: string }> } };
+    const tree = r.value.candidates.find((c) => c.command.startsWith('tree '));
+    expect(tree).toBeDefined();
+    if (commandsOnPath().has('tree')) expect(tree?.needsInstall).toBeUndefined();
+    else {
+      expect(tree?.needsInstall).toMatchObject({ program: 'tree', package: 'tree', command: expect.stringMatching(/install tree$/) });
+      expect(tree?.install).toBe(tree?.needsInstall?.command);
+    }
   });
 
   it('explains and checks commands', async () => {

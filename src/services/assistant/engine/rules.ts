@@ -174,6 +174,12 @@ const RULES: Array<[string, Rule]> = [
     const [a, b] = exts;
     return { command: `for f in *.${a}; do mv -- "$f" "\${f%.${a}}.${b}"; done`, explanation: `renames every *.${a} file here to *.${b}`, confidence: 0.85, rule: 'rename-ext' };
   }],
+  ['tree', (t, s) => {
+    if (!/\b(tree|structure|hierarchy)\b/.test(t) || !/\b(director\w*|folders?|dirs?|files?)\b/.test(t)) return null;
+    const dir = s.find((x) => x.kind === 'path')?.value;
+    const m = /\b(\d)\s+levels?\b/.exec(t);
+    return { command: `tree -L ${m?.[1] ?? '2'}${dir ? ` ${q(dir)}` : ''}`, explanation: `the directory tree${dir ? ` of ${dir}` : ''}, ${m?.[1] ?? '2'} levels deep`, confidence: 0.86, rule: 'tree' };
+  }],
   ['tail-file', (t, s) => {
     const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
     if (!file) return null;
