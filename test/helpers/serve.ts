@@ -22,19 +22,28 @@ export function requireBuild(): void {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" before the integration tests`);
 }
 
+/** A fresh temporary home with every XDG directory and /etc/ai-native-linux inside it. */
+export function isolatedEnv(prefix: string): { env: NodeJS.ProcessEnv; home: string } {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    home,
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_DATA_HOME: join(home, '.local', 'share'),
+      XDG_STATE_HOME: join(home, '.local', 'state'),
+      XDG_RUNTIME_DIR: join(home, 'run'),
+      AINL_SYSTEM_CONFIG_DIR: join(home, 'etc'),
+    },
+  };
+}
+
 export async function startServe(extraEnv: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   requireBuild();
-  const home = mkdtempSync(join(tmpdir(), 'ainl-serve-'));
-  const env = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    XDG_RUNTIME_DIR: join(home, 'run'),
-    AINL_SYSTEM_CONFIG_DIR: join(home, 'etc'),
-    ...extraEnv,
-  };
+  const iso = isolatedEnv('ainl-serve-');
+  const home = iso.home;
+  const env = { ...iso.env, ...extraEnv };
   const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--json'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

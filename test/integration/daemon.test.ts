@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath, requireBuild } from '../helpers/serve';
+import { cliPath, isolatedEnv, requireBuild } from '../helpers/serve';
 
-function tempEnv(): { env: NodeJS.ProcessEnv; home: string } {
-  const home = mkdtempSync(join(tmpdir(), 'ainl-daemon-'));
-  return {
-    home,
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local', 'share'),
-      XDG_STATE_HOME: join(home, '.local', 'state'),
-      XDG_RUNTIME_DIR: join(home, 'run'),
-      AINL_SYSTEM_CONFIG_DIR: join(home, 'etc'),
-    },
-  };
-}
+const tempEnv = (): { env: NodeJS.ProcessEnv; home: string } => isolatedEnv('ainl-daemon-');
 
 describe('ainl CLI (built, plain Node)', () => {
   it('daemon runs the background services headless and stops cleanly on SIGTERM', async () => {
