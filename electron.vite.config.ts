@@ -54,6 +54,7 @@ export default defineConfig({
     resolve: { alias },
     plugins: [svelte({ configFile: resolve(root, 'svelte.config.mjs') })],
     build: {
+      minify: true,
       rollupOptions: {
         input: { index: resolve(root, 'src/renderer/index.html') },
       },

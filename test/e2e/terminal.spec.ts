@@ -17,9 +17,12 @@ test('the AI terminal page hosts a real shell inside the app frame', async ({ pa
   await expect(page.getByRole('heading', { name: 'AI Terminal', level: 1 })).toBeVisible();
   await expect(page.getByTestId('terminal-window')).toBeVisible();
   await expect(page.getByTestId('suggested-command')).toContainText('df -h /');
-  // a real pty: type a command and see its output
-  await expect(page.locator('.xterm-rows').first()).toContainText(/[$#]/, { timeout: 15_000 });
+  // a real pty: the suggested command waits on the prompt, unrun, until the user presses Enter
+  await expect(page.locator('.xterm-rows').first()).toContainText('df -h /', { timeout: 15_000 });
+  await expect(page.locator('.xterm-rows').first()).not.toContainText('Filesystem');
   await page.locator('.xterm-screen').first().click();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.xterm-rows').first()).toContainText('Filesystem', { timeout: 15_000 });
   await page.keyboard.type('echo e2e-$((6*7))');
   await page.keyboard.press('Enter');
   await expect(page.locator('.xterm-rows')).toContainText('e2e-42', { timeout: 15_000 });
