@@ -524,6 +524,17 @@ export async function main(argv: string[]): Promise<void> {
   const crashN = ci >= 0 ? Number(argv[ci + 1]) : 100_000;
   const size = quick ? 100_000 : 1_000_000;
   const result: Record<string, unknown> = { suite: 'questlog', corpus_commands: size };
+  if (argv.includes('--ingest-only')) {
+    // quick A/B of the ingest path alone: best of three runs (the machine is shared)
+    const n = quick ? 50_000 : 200_000;
+    let best = 0;
+    for (let i = 0; i < 3; i++) best = Math.max(best, measureIngest(n));
+    result.ingest_rows_per_s = Math.round(best);
+    result.ingest_rows = n;
+    if (asJson) process.stdout.write(JSON.stringify(result) + '\n');
+    else process.stderr.write(JSON.stringify(result, null, 2) + '\n');
+    return;
+  }
   if (argv.includes('--crash-only')) {
     log(`crash test: ${crashN} commands from bash and zsh, daemon killed with SIGKILL repeatedly …`);
     result.crash = await crashTest(crashN, { killEveryMs: 400, progress: log });

@@ -42,8 +42,56 @@ describe('QuestlogStore', () => {
     expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'data', 'questlog.db')).mode & 0o777).toBe(0o600);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
     expect(store.integrityCheck()).toBe('ok');
+  });
+
+  const ftsOk = (s: QuestlogStore): void => {
+    // throws SQLITE_CORRUPT_VTAB when the trigram index and the commands table disagree
+    s.db.exec("INSERT INTO commands_fts(commands_fts, rank) VALUES ('integrity-check', 1)");
+  };
+
+  it('indexes each batch in one statement; the index stays exact across deletes, reused ids and imports', () => {
+    ftsOk(store);
+    const batch = Array.from({ length: 500 }, (_, i) => ({ ts: T0 + 10_000 + i, command: `batchcmd-${i} --flag`, session: 's3' }));
+    expect(store.insertCommands(batch).inserted).toBe(500);
+    expect(store.search({ query: 'batchcmd-499' }).total).toBe(1);
+    expect(store.search({ query: 'atchcm', limit: 1 }).total).toBe(500);
+    ftsOk(store);
+    // delete the newest rows: the next insert reuses their ids and must be indexed as itself
+    const newest = store.search({ query: 'batchcmd', limit: 3 }).items.map((c) => c.id);
+    expect(store.delete({ ids: newest }).deleted).toBe(3);
+    expect(store.insertCommands([{ ts: T0 + 20_000, command: 'reused id row' }]).inserted).toBe(1);
+    expect(cmds(store.search({ query: 'reused' }))).toEqual(['reused id row']);
+    expect(store.search({ query: 'batchcmd-499' }).total).toBe(0);
+    // an import already present is skipped and adds nothing to the index
+    const imp = { ts: T0 + 30_000, command: 'imported once', session: 'import:bash' };
+    expect(store.insertCommands([imp]).inserted).toBe(1);
+    expect(store.insertCommands([imp, { ...imp, ts: T0 + 30_001 }]).inserted).toBe(1);
+    expect(store.search({ query: 'imported once' }).total).toBe(2);
+    ftsOk(store);
+  });
+
+  it('upgrades a version 1 database (per-row index trigger) without losing search', () => {
+    const file = join(dir, 'v1.db');
+    const v1 = QuestlogStore.open(file);
+    v1.insertCommands([{ ts: T0, command: 'old row from v1' }]);
+    // put the database back into its version 1 shape
+    v1.db.exec(`CREATE TRIGGER commands_ai AFTER INSERT ON commands BEGIN
+      INSERT INTO commands_fts(rowid, command) VALUES (new.id, new.command); END;`);
+    v1.db.pragma('user_version = 1');
+    v1.db.prepare('INSERT INTO commands(ts, command) VALUES (?, ?)').run(T0 + 1, 'second v1 row');
+    v1.close();
+    const up = QuestlogStore.open(file);
+    try {
+      expect(up.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(up.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'commands_ai'").get()).toEqual({ n: 0 });
+      up.insertCommands([{ ts: T0 + 2, command: 'new row after upgrade' }]);
+      expect(cmds(up.search({ query: 'row' }))).toEqual(['new row after upgrade', 'second v1 row', 'old row from v1']);
+      ftsOk(up);
+    } finally {
+      up.close();
+    }
   });
 
   it('searches full-text (substring, several words, exclusion, short words), newest first', () => {
