@@ -29,6 +29,19 @@ describe('classifyEntry', () => {
     expect(c({ MESSAGE_ID: '7ad2d189f7e94e70a38c781354912448' })).toBeNull();
   });
 
+  it('skips what our own fleet forwarder wrote to the journal (no event stored twice)', () => {
+    const c = (f: Record<string, unknown>) => classifyEntry({ __CURSOR: 'x', __REALTIME_TIMESTAMP: '1768478400000000', PRIORITY: '3', ...f });
+    expect(c({ SYSLOG_IDENTIFIER: 'ainl', MESSAGE: 'alert: cpu high' })).toBeNull();
+    expect(c({ SYSLOG_IDENTIFIER: 'ainl', _COMM: 'node', MESSAGE: 'x' })).toBeNull();
+    // a custom identifier still carries AINL_KIND
+    expect(c({ SYSLOG_IDENTIFIER: 'fleet-fwd', AINL_KIND: 'event', MESSAGE: 'alert: cpu high' })).toBeNull();
+    expect(c({ AINL_KIND: '', MESSAGE: 'x' })).toBeNull();
+    // the same message from anyone else is kept; _COMM alone named ainl is not our forwarder
+    expect(c({ SYSLOG_IDENTIFIER: 'sshd', MESSAGE: 'alert: cpu high' })).toMatchObject({ type: 'journal.error' });
+    expect(c({ SYSLOG_IDENTIFIER: 'ainl-other', MESSAGE: 'x' })).not.toBeNull();
+    expect(c({ _COMM: 'ainl', MESSAGE: 'x' })).not.toBeNull();
+  });
+
   it('decodes binary and multi-value fields', () => {
     expect(fieldText([104, 105])).toBe('hi');
     expect(fieldText(['a', 'b'])).toBe('a\nb');
@@ -85,6 +98,8 @@ describe('journald follower in the Quest Log module', () => {
       fixture,
       [
         entry('c1', { MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c', UNIT: 'a.service', MESSAGE: 'a.service failed' }),
+        // forwarded by our own fleet forwarder: already in the Quest Log, never stored again
+        entry('c1f', { SYSLOG_IDENTIFIER: 'ainl', AINL_KIND: 'event', PRIORITY: '3', MESSAGE: 'alert.fired: cpu 97%' }),
         entry('c2', { _TRANSPORT: 'kernel', MESSAGE: 'Out of memory: Killed process 9 (x)' }),
       ].join('\n') + '\n',
     );

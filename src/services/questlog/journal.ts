@@ -41,12 +41,18 @@ export function fieldText(v: unknown): string | null {
 
 const SEV: NewEvent['severity'][] = ['critical', 'critical', 'critical', 'error', 'warning', 'info', 'info', 'debug'];
 
-/** Classifies one journal entry; null for entries that are not worth recording. */
+/** SYSLOG_IDENTIFIER of the fleet forwarder's journal records (fleet.journal identifier default). */
+export const OWN_IDENTIFIER = 'ainl';
+
+/** Classifies one journal entry; null for entries that are not worth recording or that we wrote ourselves. */
 export function classifyEntry(e: Record<string, unknown>): NewEvent | null {
   const cursor = fieldText(e.__CURSOR);
   const message = fieldText(e.MESSAGE) ?? '';
   const id = fieldText(e.MESSAGE_ID) ?? '';
   if (id === MSG.unitSuccess) return null;
+  // records our own fleet forwarder wrote to the journal (fleet/logs.ts): those events are in the
+  // Quest Log already; the forwarder always sets AINL_KIND, and its default identifier is `ainl`
+  if (e.AINL_KIND !== undefined || fieldText(e.SYSLOG_IDENTIFIER) === OWN_IDENTIFIER) return null;
   const prio = Math.min(7, Math.max(0, Number(fieldText(e.PRIORITY) ?? 6) || 0));
   const unit = fieldText(e.UNIT) ?? fieldText(e.USER_UNIT) ?? fieldText(e._SYSTEMD_UNIT) ?? fieldText(e._SYSTEMD_USER_UNIT);
   const ident = fieldText(e.SYSLOG_IDENTIFIER) ?? fieldText(e._COMM);
