@@ -1,15 +1,5 @@
 /** Human formatting shared by the CLIs. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let i = 0;
-  let v = Math.abs(n);
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${n < 0 ? '-' : ''}${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes } from '../shared/format';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';

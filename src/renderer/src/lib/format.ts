@@ -1,14 +1,6 @@
-export function bytes(n: number): string {
-  if (!Number.isFinite(n)) return '–';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let i = 0;
-  let v = Math.abs(n);
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
+import { formatBytes } from '@shared/format';
+
+export const bytes = (n: number): string => formatBytes(n, '–');
 
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
