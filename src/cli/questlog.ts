@@ -4,7 +4,7 @@
  * Human tables by default, `--json` everywhere; exit 0 ok, 1 failure or nothing found, 2 usage.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import type { CommandFilter, EventFilter, QuestCommand, QuestEvent } from '../sh
 import { acquireDaemonLock, LockHeld } from '../services/questlog/lock';
 import { createRedactor } from '../services/questlog/redact';
 import { ingestSpools, type IngestResult } from '../services/questlog/spool';
-import { QuestlogStore } from '../services/questlog/store';
+import { ensureDir, QuestlogStore } from '../services/questlog/store';
 import { defaultHistoryFile, importHistory, type HistoryFormat } from '../services/questlog/importer';
 import { createQuestlogModule, isIncognito, questlogPaths, setIncognito, type QuestlogPaths } from '../services/questlog/module';
 
@@ -314,6 +314,31 @@ export function findHook(shell: 'bash' | 'zsh', env: NodeJS.ProcessEnv = process
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Problem('not-found', `cannot find the ${shell} hook (${name}); looked in: ${candidates.join(', ')}`);
   return found;
+}
+
+const SHELL_HOOK_MARKER = 'shell-hook';
+const SHELL_HOOK_MARKER_HELP = `$XDG_CONFIG_HOME/ai-native-linux/${SHELL_HOOK_MARKER}`;
+
+/**
+ * Creates or removes the opt-in marker that /etc/profile.d/ai-native-linux.sh tests before it
+ * loads the hook in a login shell. Returns the marker's path.
+ */
+export function setShellHookMarker(userConfigDir: string, enabled: boolean): string {
+  const marker = join(userConfigDir, SHELL_HOOK_MARKER);
+  try {
+    if (enabled) {
+      ensureDir(userConfigDir);
+      writeFileSync(marker, '# the Quest Log shell hook is loaded in login shells while this file exists (questlog init --disable)\n', {
+        mode: 0o600,
+      });
+    } else {
+      rmSync(marker, { force: true });
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new Problem('access-denied', `cannot ${enabled ? 'create' : 'remove'} ${marker}: ${code}`);
+  }
+  return marker;
 }
 
 // ------------------------------------------------------------------ the program
@@ -675,11 +700,21 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
   // init
   program
     .command('init')
-    .description('print the shell hook to load with eval "$(questlog init bash)"')
+    .description('print the shell hook to load with eval "$(questlog init bash)"; --enable/--disable the login-shell hook')
     .addArgument(new Command().createArgument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
-    .action((shell: 'bash' | 'zsh') => {
+    .addOption(new Option('--enable', `also load the hook in login shells (/etc/profile.d): create ${SHELL_HOOK_MARKER_HELP}`).conflicts('disable'))
+    .addOption(new Option('--disable', `stop loading the hook in login shells: remove ${SHELL_HOOK_MARKER_HELP}`))
+    .action((shell: 'bash' | 'zsh', o: { enable?: boolean; disable?: boolean }) => {
       const ctx = ctxOf({});
       const hook = readFileSync(findHook(shell, io.env), 'utf8');
+      if (o.enable || o.disable) {
+        const marker = setShellHookMarker(ctx.loaded.paths.userConfigDir, Boolean(o.enable));
+        io.stderr.write(
+          o.enable
+            ? `questlog: login shells load the hook from now on (${marker} created; remove it with questlog init ${shell} --disable)\n`
+            : `questlog: login shells no longer load the hook (${marker} removed); an eval line in your rc file still does\n`,
+        );
+      }
       const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
       out(ctx, `QL_SPOOL_DIR=\${QL_SPOOL_DIR:-${q(ctx.paths.spoolDir)}}\n${hook}`);
     });

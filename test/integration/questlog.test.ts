@@ -3,7 +3,7 @@
  * service module ingesting their spools, and the CLI as a newcomer would use it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -211,6 +211,58 @@ describe('the questlog CLI as a newcomer uses it', () => {
     expect((await cli('list', '--exit', '999')).code).toBe(2);
     expect((await cli('init', 'fish')).code).toBe(2);
     expect((await cli('--help')).code).toBe(0);
+  });
+
+  it('init --enable/--disable creates and removes the opt-in marker that profile.d checks', async () => {
+    const cfgHome = join(home, 'cfg-optin');
+    const saved = env;
+    env = { ...env, XDG_CONFIG_HOME: cfgHome };
+    try {
+      const marker = join(cfgHome, 'ai-native-linux', 'shell-hook');
+      // the profile.d script as installed, pointing at this checkout's hooks
+      const app = join(home, 'app');
+      mkdirSync(join(app, 'resources', 'resources'), { recursive: true });
+      symlinkSync(join(process.cwd(), 'resources', 'shell'), join(app, 'resources', 'resources', 'shell'));
+      const profile = join(home, 'ai-native-linux.sh');
+      writeFileSync(profile, readFileSync(join(process.cwd(), 'resources', 'profile.d', 'ai-native-linux.sh'), 'utf8').replaceAll('@APP@', app));
+      const loginShellLoadsHook = (): boolean => {
+        const r = spawnSync('bash', ['--norc', '--noprofile', '-i', '-c', `PS1='$ '; . ${JSON.stringify(profile)}; declare -F __ql_precmd >/dev/null && echo LOADED`], {
+          env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: cfgHome, XDG_DATA_HOME: join(home, 'data-optin'), QL_QUIET: '1' },
+          encoding: 'utf8',
+        });
+        return r.stdout.includes('LOADED');
+      };
+      expect(loginShellLoadsHook()).toBe(false);
+
+      const on = await cli('init', 'bash', '--enable');
+      expect(on.code).toBe(0);
+      expect(on.out).toContain('QL_SPOOL_DIR='); // still prints the snippet
+      expect(on.err).toContain(marker);
+      expect(existsSync(marker)).toBe(true);
+      expect(statSync(marker).mode & 0o777).toBe(0o600);
+      expect(loginShellLoadsHook()).toBe(true);
+      expect((await cli('init', 'zsh', '--enable')).code).toBe(0); // idempotent
+
+      const off = await cli('init', 'zsh', '--disable');
+      expect(off.code).toBe(0);
+      expect(off.out).toContain('QL_SPOOL_DIR=');
+      expect(existsSync(marker)).toBe(false);
+      expect(loginShellLoadsHook()).toBe(false);
+      expect((await cli('init', 'bash', '--disable')).code).toBe(0); // already off: fine
+
+      const both = await cli('init', 'bash', '--enable', '--disable');
+      expect(both.code).toBe(2);
+      expect(both.err).toMatch(/cannot be used with/);
+
+      // a config home that cannot be created: a clear error, exit 1
+      writeFileSync(join(home, 'not-a-dir'), '');
+      env = { ...env, XDG_CONFIG_HOME: join(home, 'not-a-dir') };
+      const bad = await cli('init', 'bash', '--enable');
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/cannot create .*shell-hook/);
+    } finally {
+      env = saved;
+    }
   });
 
   it('refuses binary and missing history files clearly', async () => {
