@@ -90,31 +90,78 @@ export interface ParsedRecord {
   hist: number | null;
 }
 
-const HIST_RE = /^ *(\d+)[* ] ([\s\S]*?)\n?$/;
+/** Value of an all-digit ASCII field buf[a, b), or -1 when it is empty, too long or not all digits. */
+function digitsAt(buf: Buffer, a: number, b: number): number {
+  if (b <= a || b - a > 16) return -1;
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const c = (buf[i] as number) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function timeAt(buf: Buffer, a: number, b: number): number | null {
+  const v = digitsAt(buf, a, b);
+  if (v < 0) return parseTime(buf.toString('latin1', a, b)); // fractional seconds (zsh), empty, odd
+  if (v > 1e14) return v / 1000;
+  if (v > 1e11) return v;
+  return v * 1000;
+}
 
 export function parseRecord(rec: Buffer): ParsedRecord | null {
-  // split the first five fields on US; the rest (the text) may contain anything but RS
-  const idx: number[] = [];
-  for (let i = 0; i < rec.length && idx.length < 5; i++) if (rec[i] === US) idx.push(i);
-  if (idx.length < 5) return null;
-  const field = (a: number, b: number): string => decoder.decode(rec.subarray(a, b));
-  const [i0, i1, i2, i3, i4] = idx as [number, number, number, number, number];
-  const kind = field(0, i0);
-  if (kind !== 'h' && kind !== 'c') return null;
-  const exitS = field(i0 + 1, i1);
-  const exit = /^\d{1,3}$/.test(exitS) ? Number(exitS) : -1;
-  const start = parseTime(field(i1 + 1, i2));
-  const end = parseTime(field(i2 + 1, i3));
-  const cwd = field(i3 + 1, i4);
-  let text = field(i4 + 1, rec.length);
+  return parseRecordAt(rec, 0, rec.length);
+}
+
+/**
+ * Parses the record buf[start, end) (without its RS). Works on the bytes: only the directory and
+ * the text are decoded (UTF-8, invalid bytes become U+FFFD); this runs once per command ingested.
+ */
+export function parseRecordAt(buf: Buffer, start: number, end: number): ParsedRecord | null {
+  // the first five fields end at US; the rest (the text) may contain anything but RS
+  let i0 = -1;
+  let i1 = -1;
+  let i2 = -1;
+  let i3 = -1;
+  let i4 = -1;
+  for (let i = start, k = 0; i < end; i++) {
+    if (buf[i] !== US) continue;
+    if (k === 0) i0 = i;
+    else if (k === 1) i1 = i;
+    else if (k === 2) i2 = i;
+    else if (k === 3) i3 = i;
+    else {
+      i4 = i;
+      break;
+    }
+    k++;
+  }
+  if (i4 < 0) return null;
+  const k0 = buf[start];
+  if (i0 !== start + 1 || (k0 !== 0x68 /* h */ && k0 !== 0x63) /* c */) return null;
+  const kind = k0 === 0x68 ? 'h' : 'c';
+  const e = i1 - i0 - 1 <= 3 ? digitsAt(buf, i0 + 1, i1) : -1;
+  const exit = e;
+  const startT = timeAt(buf, i1 + 1, i2);
+  const endT = timeAt(buf, i2 + 1, i3);
+  const cwd = i4 > i3 + 1 ? buf.toString('utf8', i3 + 1, i4) : '';
+  let t = i4 + 1;
   let hist: number | null = null;
   if (kind === 'h') {
-    const m = HIST_RE.exec(text);
-    if (!m) return null;
-    hist = Number(m[1]);
-    text = m[2] ?? '';
+    // `history 1` output: spaces, the number, '*' (modified) or ' ', a space, the line, a newline
+    while (t < end && buf[t] === 0x20) t++;
+    const d = t;
+    while (t < end && (buf[t] as number) >= 0x30 && (buf[t] as number) <= 0x39) t++;
+    if (t === d || t + 2 > end) return null;
+    if ((buf[t] !== 0x2a && buf[t] !== 0x20) || buf[t + 1] !== 0x20) return null;
+    hist = t - d > 16 ? Number(buf.toString('latin1', d, t)) : digitsAt(buf, d, t);
+    t += 2;
   }
-  return { kind, exit, start, end, cwd, text, hist };
+  let textEnd = end;
+  if (kind === 'h' && textEnd > t && buf[textEnd - 1] === 0x0a) textEnd--;
+  const text = textEnd > t ? buf.toString('utf8', t, textEnd) : '';
+  return { kind, exit, start: startT, end: endT, cwd, text, hist };
 }
 
 function pidAlive(pid: number): boolean {
@@ -210,18 +257,18 @@ export function ingestFile(store: QuestlogStore, file: string, opts: IngestOptio
         }
         if (size <= offset) return true;
         const want = Math.min(size - offset, CHUNK);
-        const buf = Buffer.alloc(want);
+        const buf = Buffer.allocUnsafe(want);
         const n = readSync(fd, buf, 0, want, offset);
         let pos = 0;
         const rows: NewCommand[] = [];
         for (;;) {
           const rs = buf.indexOf(RS, pos);
           if (rs < 0 || rs >= n) break;
-          const rec = buf.subarray(pos, rs);
+          const recStart = pos;
           pos = rs + 1;
-          if (rec.length === 0) continue;
-          if (rec[0] === 0x48 /* H */) continue; // a second header (should not happen)
-          const r = parseRecord(rec);
+          if (rs === recStart) continue;
+          if (buf[recStart] === 0x48 /* H */) continue; // a second header (should not happen)
+          const r = parseRecordAt(buf, recStart, rs);
           if (!r) {
             out.corrupt++;
             continue;
