@@ -230,6 +230,8 @@ export class Sandbox {
         clearTimeout(timer);
         resolve({ code: code ?? 1, stdout, stderr });
       });
+      // a command that exits without reading its input closes the pipe: not an error of the test
+      child.stdin.on('error', () => undefined);
       child.stdin.end(opts.input ?? '');
     });
   }

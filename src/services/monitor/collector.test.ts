@@ -89,9 +89,11 @@ describe('Collector', () => {
     for (const v of Object.values(metrics)) expect(Number.isFinite(v)).toBe(true);
   });
 
-  it('reads the real /proc of this machine', () => {
+  it('reads the real /proc of this machine', async () => {
     const c = new Collector();
     c.collect(Date.now() - 1000);
+    // CPU percentages are deltas of jiffy counters: give them time to move (100 Hz ticks)
+    await new Promise((r) => setTimeout(r, 120));
     const { snapshot, metrics } = c.collect();
     expect(snapshot.cpu.cores).toBeGreaterThan(0);
     expect(snapshot.memory.totalBytes).toBeGreaterThan(0);
