@@ -164,6 +164,27 @@ describe('QuestlogStore', () => {
     expect(store.getCommand(1)).toBeNull();
   });
 
+  it('redacts repeated texts every time, and follows a changed redactor', () => {
+    const secret = 'export API_TOKEN=s3cr3t-value-1234';
+    store.insertCommands([
+      { ts: T0 + 50_000, command: secret },
+      { ts: T0 + 50_001, command: 'sudo git push' },
+      { ts: T0 + 50_002, command: secret },
+    ]);
+    store.insertCommands([{ ts: T0 + 50_003, command: secret }]);
+    const stored = store.search({ query: 'API_TOKEN' }).items;
+    expect(stored).toHaveLength(3);
+    for (const c of stored) {
+      expect(c.command).toBe('export API_TOKEN=[REDACTED:secret-variable]');
+      expect(c.redacted).toBe('secret-variable');
+    }
+    expect(store.stats({}).topCommands.find((p) => p.program === 'git push')?.count).toBe(1);
+    // a new redactor (configuration reloaded) applies to texts seen before
+    store.setRedactor({ redact: (text) => ({ text: text.replace('push', '[REDACTED:custom]'), categories: 'custom' }) });
+    store.insertCommands([{ ts: T0 + 50_004, command: 'sudo git push' }]);
+    expect(store.search({ query: 'git', limit: 1 }).items[0]).toMatchObject({ command: 'sudo git [REDACTED:custom]', redacted: 'custom' });
+  });
+
   it('gives a detail view with session neighbours, run counts and nearby events', () => {
     store.insertEvents([{ ts: T0 + 1500, type: 'unit.failed', source: 'journald', severity: 'error', message: 'foo.service failed', unit: 'foo.service' }]);
     const d = store.detail(2);

@@ -193,6 +193,8 @@ export class QuestlogStore {
   readonly readonly: boolean;
   private redactor: Redactor;
   private readonly hourCache = new Map<number, [number, string]>();
+  /** command text → its redacted text, categories and program (see insertCommandsRaw) */
+  private readonly textMemo = new Map<string, { text: string; categories: string | null; program: string }>();
   private stmts = new Map<string, Database.Statement>();
   /** Set once this connection wrote rows: only then does close() checkpoint and optimize. */
   private wrote = false;
@@ -240,6 +242,7 @@ export class QuestlogStore {
 
   setRedactor(r: Redactor): void {
     this.redactor = r;
+    this.textMemo.clear();
   }
 
   private setup(): void {
@@ -411,9 +414,18 @@ export class QuestlogStore {
     // ids only grow within a write transaction, so the rows of this batch are exactly those above
     // the current maximum; they are added to the trigram index in one statement at the end
     const before = (this.stmt('SELECT coalesce(max(id), 0) AS n FROM commands').get() as { n: number }).n;
+    const memo = this.textMemo;
     for (const row of rows) {
-      const { text, categories } = this.redactor.redact(row.command);
-      const program = programOf(text);
+      // shell histories repeat themselves (ls, git status, …): redaction and the program name are
+      // worked out once per distinct text
+      let m = memo.get(row.command);
+      if (!m) {
+        const r = this.redactor.redact(row.command);
+        m = { text: r.text, categories: r.categories, program: programOf(r.text) };
+        if (memo.size >= 4096) memo.clear();
+        memo.set(row.command, m);
+      }
+      const { text, categories, program } = m;
       const cwd = row.cwd ?? '';
       const exit = row.exit ?? -1;
       const duration = row.duration ?? -1;
