@@ -37,6 +37,11 @@ test.describe('without the root helper', () => {
     });
     // either the read-only target or a clear error: never a blank page
     await expect(page.getByTestId('target-cron.service').or(page.getByRole('alert').first())).toBeVisible();
+    // the system integration card: a source checkout cannot install the helper itself, and says why
+    const install = page.getByTestId('install-card');
+    await expect(install).toContainText(/Not installed|Installed/);
+    await expect(install.getByRole('button', { name: 'Install system helper' })).toHaveCount(0);
+    await expect(install).toContainText(/\w+/);
     await noHorizontalOverflow(page);
     await shot(page, 'services-no-helper');
     expect(errors).toEqual([]);
