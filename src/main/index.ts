@@ -242,6 +242,8 @@ void app.whenReady().then(() => {
   tray.setToolTip('AI-Native Linux');
   tray.setContextMenu(buildTrayMenu());
   tray.on('click', togglePopup);
+  // render the popup once, hidden, at start: the first tray click then shows a page that already has data
+  popup = createPopup();
   nativeTheme.on('updated', () => tray?.setImage(iconFor(trayState)));
   followUserConfig();
   // start the background host now: the monitor and the Quest Log run whether or not a window is open
