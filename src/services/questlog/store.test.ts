@@ -72,6 +72,28 @@ describe('QuestlogStore', () => {
     ftsOk(store);
   });
 
+  it('inserts a big mixed batch in order: multi-row runs, imports already present and unusable rows', () => {
+    store.insertCommands([{ ts: T0 + 60_000, command: 'mixcmd imported before', session: 'import:bash' }]);
+    const batch = Array.from({ length: 100 }, (_, i) => ({ ts: T0 + 61_000 + i, command: `mixcmd ${i}`, exit: i % 7 === 0 ? 1 : 0, duration: i, session: 's9' }));
+    batch[10] = { ts: T0 + 60_000, command: 'mixcmd imported before', exit: 0, duration: 0, session: 'import:bash' }; // present: skipped
+    batch[40] = { ts: T0 + 61_040, command: 'mixcmd 40', exit: 0, duration: 0, session: 'IMPORT:zsh' }; // new import
+    batch[70] = { ts: Number.NaN, command: 'mixcmd 70', exit: 0, duration: 0, session: 's9' }; // no time: refused
+    const before = store.stats({}).totals.commands;
+    const r = store.insertCommands(batch);
+    expect(r.inserted).toBe(98);
+    const got = store.search({ query: 'mixcmd', order: 'oldest', limit: 200 }).items;
+    const want = ['mixcmd imported before', ...batch.filter((_, i) => i !== 10 && i !== 70).map((b) => b.command)];
+    expect(got.map((c) => c.command)).toEqual(want);
+    expect(got.at(-1)?.id).toBe(r.lastId);
+    for (let i = 1; i < got.length; i++) expect((got[i]?.id ?? 0) > (got[i - 1]?.id ?? 0)).toBe(true);
+    const stats = store.stats({});
+    expect(stats.totals.commands).toBe(before + 98);
+    store.rebuildRollups();
+    expect(store.stats({}).totals).toEqual(stats.totals);
+    expect(store.stats({}).topCommands).toEqual(stats.topCommands);
+    ftsOk(store);
+  });
+
   it('upgrades a version 1 database (per-row index trigger) without losing search', () => {
     const file = join(dir, 'v1.db');
     const v1 = QuestlogStore.open(file);
