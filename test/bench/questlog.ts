@@ -1,5 +1,5 @@
 /**
- * Quest Log benchmark: `npm run --silent bench -- questlog --json [--quick] [--crash | --crash-only] [--crash-commands N]`.
+ * Quest Log benchmark: `npm run --silent bench -- questlog --json [--quick] [--ingest-only] [--crash | --crash-only] [--crash-commands N]`.
  *
  * Prints one JSON object: hook_ms_per_command (bash and zsh, built-ins only), insert_p99_ms (single
  * events, autocommit), ingest_rows_per_s (batched spool ingest), search_p95_ms_1m and stats_ms_1m
