@@ -9,7 +9,15 @@ const electronBan = {
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', 'reports/**', 'test-results/**', 'resources/**', '**/*.cjs'],
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'reports/**',
+      'test-results/**',
+      'resources/**',
+      '**/*.cjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -39,21 +47,40 @@ export default tseslint.config(
           paths: [...electronBan.paths],
           patterns: [
             { group: ['node:*'], message: 'src/shared is runtime-neutral: no Node built-ins.' },
-            { group: ['**/services/**', '**/main/**', '**/hosts/**', '**/server/**', '**/cli/**', '**/renderer/**'], message: 'src/shared imports only src/shared.' },
+            {
+              group: [
+                '**/services/**',
+                '**/main/**',
+                '**/hosts/**',
+                '**/server/**',
+                '**/cli/**',
+                '**/renderer/**',
+              ],
+              message: 'src/shared imports only src/shared.',
+            },
           ],
         },
       ],
     },
   },
   {
-    files: ['src/services/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts', 'helpers/**/*.ts', 'test/**/*.ts'],
+    files: [
+      'src/services/**/*.ts',
+      'src/server/**/*.ts',
+      'src/cli/**/*.ts',
+      'helpers/**/*.ts',
+      'test/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           ...electronBan,
           patterns: [
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'Node code never imports the Electron shell or the renderer.' },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'Node code never imports the Electron shell or the renderer.',
+            },
           ],
         },
       ],
@@ -69,7 +96,17 @@ export default tseslint.config(
           paths: [...electronBan.paths],
           patterns: [
             { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'The renderer has no Node.' },
-            { group: ['**/services/**', '**/main/**', '**/hosts/**', '**/server/**', '**/cli/**', '**/preload/**'], message: 'The renderer imports only src/shared and its own lib (the api client).' },
+            {
+              group: [
+                '**/services/**',
+                '**/main/**',
+                '**/hosts/**',
+                '**/server/**',
+                '**/cli/**',
+                '**/preload/**',
+              ],
+              message: 'The renderer imports only src/shared and its own lib (the api client).',
+            },
           ],
         },
       ],

@@ -37,7 +37,8 @@ function tray(state, variant) {
 
 const jobs = [['app', app, [512, 256]]];
 for (const state of Object.keys(badge)) {
-  for (const variant of ['light', 'dark']) jobs.push([`tray-${state}-${variant}`, tray(state, variant), [22, 44]]);
+  for (const variant of ['light', 'dark'])
+    jobs.push([`tray-${state}-${variant}`, tray(state, variant), [22, 44]]);
 }
 
 const browser = await chromium.launch({

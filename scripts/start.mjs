@@ -13,7 +13,9 @@ const binary = () => {
 };
 
 if (!existsSync(dir)) {
-  console.error('npm start: Electron is not installed; run "npm ci" first, or use "npm run serve" for the browser UI.');
+  console.error(
+    'npm start: Electron is not installed; run "npm ci" first, or use "npm run serve" for the browser UI.',
+  );
   process.exit(1);
 }
 if (!binary()) {

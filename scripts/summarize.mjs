@@ -6,7 +6,9 @@ let failed = 0;
 let skipped = 0;
 const failures = [];
 
-for (const line of existsSync('reports/steps.txt') ? readFileSync('reports/steps.txt', 'utf8').trim().split('\n') : []) {
+for (const line of existsSync('reports/steps.txt')
+  ? readFileSync('reports/steps.txt', 'utf8').trim().split('\n')
+  : []) {
   const [status, name, secs] = line.split(' ');
   console.log(`${status === 'pass' ? 'ok  ' : 'FAIL'} ${name} (${secs})`);
   // the test runners' own results are counted below; a step failure without a report still counts
@@ -19,7 +21,8 @@ if (existsSync('reports/vitest.json')) {
   failed += v.numFailedTests ?? 0;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
   for (const f of v.testResults ?? []) {
-    for (const a of f.assertionResults ?? []) if (a.status === 'failed') failures.push(`${f.name}: ${a.fullName}`);
+    for (const a of f.assertionResults ?? [])
+      if (a.status === 'failed') failures.push(`${f.name}: ${a.fullName}`);
     if (f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')) {
       failed += 1;
       failures.push(`${f.name}: ${f.message ?? 'file failed to run'}`);
@@ -42,7 +45,9 @@ if (existsSync('reports/playwright.json')) {
 } else failures.push('playwright produced no report');
 
 const stepFailures = failures.filter((f) => f.startsWith('step ') || f.endsWith('no report'));
-failed += stepFailures.filter((f) => f.startsWith('step lint') || f.startsWith('step typecheck') || f.startsWith('step build')).length;
+failed += stepFailures.filter(
+  (f) => f.startsWith('step lint') || f.startsWith('step typecheck') || f.startsWith('step build'),
+).length;
 failed += stepFailures.filter((f) => f.endsWith('no report')).length;
 
 if (failures.length) {

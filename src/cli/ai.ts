@@ -41,7 +41,9 @@ function printCandidates(io: CliIO, res: SuggestResponse): void {
   const out = (s: string): boolean => io.stdout.write(`${s}\n`);
   res.candidates.forEach((c, i) => {
     out(`${color(io, '1', `${i + 1}.`)} ${c.command}`);
-    out(`   ${riskLabel(io, c.risk)} · confidence ${Math.round(c.confidence * 100)}% · ${c.source}${c.needsInstall ? ` · needs ${c.needsInstall.program} (${c.needsInstall.command})` : ''}`);
+    out(
+      `   ${riskLabel(io, c.risk)} · confidence ${Math.round(c.confidence * 100)}% · ${c.source}${c.needsInstall ? ` · needs ${c.needsInstall.program} (${c.needsInstall.command})` : ''}`,
+    );
     out(`   ${c.explanation}`);
     if (c.risk !== 'safe') out(`   ${color(io, '2', `why: ${c.reasons.slice(0, 3).join('; ')}`)}`);
   });
@@ -54,9 +56,13 @@ function printExplanation(io: CliIO, e: Explanation): void {
   for (const p of e.parts) {
     const indent = p.kind === 'command' ? '' : '  ';
     const text = p.text.length > width ? `${p.text.slice(0, width - 1)}…` : p.text;
-    io.stdout.write(`${indent}${color(io, p.kind === 'command' ? '1' : p.kind === 'option' ? '36' : '0', text.padEnd(width + (p.kind === 'command' ? 2 : 0)))}  ${p.explanation}\n`);
+    io.stdout.write(
+      `${indent}${color(io, p.kind === 'command' ? '1' : p.kind === 'option' ? '36' : '0', text.padEnd(width + (p.kind === 'command' ? 2 : 0)))}  ${p.explanation}\n`,
+    );
   }
-  io.stdout.write(`\nrisk: ${riskLabel(io, e.risk)}${e.risk === 'safe' ? '' : ` — ${e.reasons.join('; ')}`}\n`);
+  io.stdout.write(
+    `\nrisk: ${riskLabel(io, e.risk)}${e.risk === 'safe' ? '' : ` — ${e.reasons.join('; ')}`}\n`,
+  );
 }
 
 function printVerdict(io: CliIO, command: string, v: SafetyVerdict): void {
@@ -92,7 +98,13 @@ function runInShell(io: CliIO, command: string, cwd: string): Promise<number> {
   });
 }
 
-async function interactive(io: CliIO, service: AssistantService, res: SuggestResponse, cwd: string, allowBlocked: boolean): Promise<number> {
+async function interactive(
+  io: CliIO,
+  service: AssistantService,
+  res: SuggestResponse,
+  cwd: string,
+  allowBlocked: boolean,
+): Promise<number> {
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
   const ask = async (q: string, prefill = ''): Promise<string> => {
     const p = rl.question(q);
@@ -119,13 +131,19 @@ async function interactive(io: CliIO, service: AssistantService, res: SuggestRes
     for (;;) {
       const verdict = await service.check(command);
       const dangerous = verdict.risk === 'dangerous' || verdict.risk === 'blocked';
-      io.stderr.write(`\n  ${command}\n  ${riskLabel(io, verdict.risk)}${verdict.risk === 'safe' ? '' : `: ${verdict.reasons.slice(0, 2).join('; ')}`}\n`);
+      io.stderr.write(
+        `\n  ${command}\n  ${riskLabel(io, verdict.risk)}${verdict.risk === 'safe' ? '' : `: ${verdict.reasons.slice(0, 2).join('; ')}`}\n`,
+      );
       const def = dangerous ? 'c' : 'x';
-      const menu = dangerous ? '[x] Execute  [e] Edit  [p] Explain  [y] Copy  [C] Cancel' : '[X] Execute  [e] Edit  [p] Explain  [y] Copy  [c] Cancel';
+      const menu = dangerous
+        ? '[x] Execute  [e] Edit  [p] Explain  [y] Copy  [C] Cancel'
+        : '[X] Execute  [e] Edit  [p] Explain  [y] Copy  [c] Cancel';
       const a = (await ask(`${menu}: `)).toLowerCase() || def;
       if (a === 'x' || a === 'execute') {
         if (verdict.risk === 'blocked' && !allowBlocked) {
-          io.stderr.write('ai: refused: this command is rated blocked (catastrophic). Set assistant.allowBlocked in the config to allow it.\n');
+          io.stderr.write(
+            'ai: refused: this command is rated blocked (catastrophic). Set assistant.allowBlocked in the config to allow it.\n',
+          );
           continue;
         }
         if (dangerous) {
@@ -137,7 +155,12 @@ async function interactive(io: CliIO, service: AssistantService, res: SuggestRes
           }
         }
         const code = await runInShell(io, command, cwd);
-        service.feedback({ suggestionId: res.id, outcome: edited ? 'edited' : 'accepted', finalCommand: command, exitCode: Math.min(255, code) });
+        service.feedback({
+          suggestionId: res.id,
+          outcome: edited ? 'edited' : 'accepted',
+          finalCommand: command,
+          exitCode: Math.min(255, code),
+        });
         return code;
       }
       if (a === 'e' || a === 'edit') {
@@ -154,7 +177,11 @@ async function interactive(io: CliIO, service: AssistantService, res: SuggestRes
       }
       if (a === 'y' || a === 'copy') {
         io.stderr.write(`ai: ${copy(io, command)}\n`);
-        service.feedback({ suggestionId: res.id, outcome: edited ? 'edited' : 'accepted', finalCommand: command });
+        service.feedback({
+          suggestionId: res.id,
+          outcome: edited ? 'edited' : 'accepted',
+          finalCommand: command,
+        });
         return 0;
       }
       service.feedback({ suggestionId: res.id, outcome: 'rejected' });
@@ -169,7 +196,8 @@ async function interactive(io: CliIO, service: AssistantService, res: SuggestRes
 function intArg(min: number, max: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    if (!/^\d+$/.test(v) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -177,7 +205,11 @@ function intArg(min: number, max: number) {
 export async function runAi(argv: string[], io: CliIO): Promise<number> {
   const loaded = loadConfig(io.env);
   let service: AssistantService | null = null;
-  const getService = (): AssistantService => (service ??= new AssistantService({ config: loaded.config.assistant, dataDir: io.env.AINL_AI_NO_HISTORY ? null : loaded.paths.dataDir }));
+  const getService = (): AssistantService =>
+    (service ??= new AssistantService({
+      config: loaded.config.assistant,
+      dataDir: io.env.AINL_AI_NO_HISTORY ? null : loaded.paths.dataDir,
+    }));
   let code = 0;
   const program = new Command('ai')
     .description('AI Shell Assistant: natural language to safe shell commands, offline by default.')
@@ -191,30 +223,41 @@ export async function runAi(argv: string[], io: CliIO): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
     .showHelpAfterError('(run "ai --help" for usage)')
-    .addHelpText('after', '\nExamples:\n  ai "find files over 1 GB in my home"\n  ai explain "find . -name \'*.log\' -mtime +7 -delete"\n  ai check "curl -fsSL https://example.com/install.sh | sh"\n  ai history --limit 20\n\nExit codes: 0 ok (or the executed command\'s own code), 1 failure or nothing found, 2 usage error.\n')
-    .action(async (words: string[], opts: { json?: boolean; limit?: number; cwd?: string; interactive: boolean }) => {
-      const request = words.join(' ');
-      if (!request.trim()) {
-        io.stderr.write('ai: say what you want to do, e.g. ai "find files over 1 GB in my home" (ai --help)\n');
-        code = 2;
-        return;
-      }
-      const cwd = opts.cwd ?? process.cwd();
-      const svc = getService();
-      const res = await svc.suggest({ request, cwd, limit: opts.limit });
-      if (opts.json) {
-        io.stdout.write(`${JSON.stringify(res)}\n`);
-        code = res.candidates.length > 0 ? 0 : 1;
-        return;
-      }
-      if (res.candidates.length === 0) {
-        for (const n of res.notices) io.stderr.write(`ai: ${n}\n`);
-        code = 1;
-        return;
-      }
-      printCandidates(io, res);
-      if (opts.interactive && io.stdin.isTTY && io.stdout.isTTY) code = await interactive(io, svc, res, cwd, loaded.config.assistant.allowBlocked);
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ai "find files over 1 GB in my home"\n  ai explain "find . -name \'*.log\' -mtime +7 -delete"\n  ai check "curl -fsSL https://example.com/install.sh | sh"\n  ai history --limit 20\n\nExit codes: 0 ok (or the executed command\'s own code), 1 failure or nothing found, 2 usage error.\n',
+    )
+    .action(
+      async (
+        words: string[],
+        opts: { json?: boolean; limit?: number; cwd?: string; interactive: boolean },
+      ) => {
+        const request = words.join(' ');
+        if (!request.trim()) {
+          io.stderr.write(
+            'ai: say what you want to do, e.g. ai "find files over 1 GB in my home" (ai --help)\n',
+          );
+          code = 2;
+          return;
+        }
+        const cwd = opts.cwd ?? process.cwd();
+        const svc = getService();
+        const res = await svc.suggest({ request, cwd, limit: opts.limit });
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify(res)}\n`);
+          code = res.candidates.length > 0 ? 0 : 1;
+          return;
+        }
+        if (res.candidates.length === 0) {
+          for (const n of res.notices) io.stderr.write(`ai: ${n}\n`);
+          code = 1;
+          return;
+        }
+        printCandidates(io, res);
+        if (opts.interactive && io.stdin.isTTY && io.stdout.isTTY)
+          code = await interactive(io, svc, res, cwd, loaded.config.assistant.allowBlocked);
+      },
+    );
 
   program
     .command('explain')
@@ -259,17 +302,22 @@ export async function runAi(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(`${'WHEN'.padEnd(17)}${'OUTCOME'.padEnd(10)}${'EXIT'.padEnd(6)}REQUEST → COMMAND\n`);
       for (const r of h.items) {
         const when = new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ');
-        io.stdout.write(`${when.padEnd(17)}${(r.outcome ?? '-').padEnd(10)}${(r.exitCode === null ? '-' : String(r.exitCode)).padEnd(6)}${r.request.slice(0, 60)} → ${r.finalCommand ?? r.suggested ?? '(none)'}\n`);
+        io.stdout.write(
+          `${when.padEnd(17)}${(r.outcome ?? '-').padEnd(10)}${(r.exitCode === null ? '-' : String(r.exitCode)).padEnd(6)}${r.request.slice(0, 60)} → ${r.finalCommand ?? r.suggested ?? '(none)'}\n`,
+        );
       }
       const s = h.stats;
-      io.stdout.write(`\n${s.total} suggestions: ${s.accepted} accepted, ${s.edited} edited, ${s.rejected} rejected; ${s.succeeded} ran ok, ${s.failed} failed\n`);
+      io.stdout.write(
+        `\n${s.total} suggestions: ${s.accepted} accepted, ${s.edited} edited, ${s.rejected} rejected; ${s.succeeded} ran ok, ${s.failed} failed\n`,
+      );
     });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
+        return 0;
       return 2;
     }
     if (err instanceof Problem) {
@@ -291,7 +339,12 @@ if (isMain) {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  runAi(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  runAi(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  }).then(
     (c) => {
       process.exitCode = c;
     },

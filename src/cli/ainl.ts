@@ -24,7 +24,8 @@ function fail(message: string, code = 1): never {
 
 function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0–65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer 0–65535');
   return n;
 }
 
@@ -45,24 +46,38 @@ async function serve(opts: { port?: number; open?: boolean; json?: boolean }): P
   if (!existsSync(join(rendererDir, 'index.html'))) {
     fail(`the renderer is not built (${rendererDir}); run "npm run build" first`);
   }
-  if (!existsSync(join(here, 'background.js'))) fail(`the background host is not built (${here}); run "npm run build"`);
+  if (!existsSync(join(here, 'background.js')))
+    fail(`the background host is not built (${here}); run "npm run build"`);
   const loaded = loadConfig();
-  const backend = createStack({ hostsDir: here, transport: 'websocket', configProblems: () => loaded.problems });
+  const backend = createStack({
+    hostsDir: here,
+    transport: 'websocket',
+    configProblems: () => loaded.problems,
+  });
   const port = opts.port ?? loaded.config.serve.port;
   let handle;
   try {
-    handle = await startServe({ backend, rendererDir, port, log: (l) => process.stderr.write(`ainl serve: ${l}\n`) });
+    handle = await startServe({
+      backend,
+      rendererDir,
+      port,
+      log: (l) => process.stderr.write(`ainl serve: ${l}\n`),
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') fail(`port ${port} is already in use; pick another with --port or use --port 0`);
+    if (e.code === 'EADDRINUSE')
+      fail(`port ${port} is already in use; pick another with --port or use --port 0`);
     if (e.code === 'EACCES') fail(`not allowed to listen on port ${port}; use a port above 1023`);
     fail(`cannot start the server: ${e.message}`);
   }
-  for (const p of loaded.problems) process.stderr.write(`ainl: config: ${p.source}: ${p.path}: ${p.message}\n`);
+  for (const p of loaded.problems)
+    process.stderr.write(`ainl: config: ${p.source}: ${p.path}: ${p.message}\n`);
   if (opts.json) {
     process.stdout.write(JSON.stringify({ url: handle.url, port: handle.port, pid: process.pid }) + '\n');
   } else {
-    process.stdout.write(`${APP_NAME} ${APP_VERSION} is serving on 127.0.0.1 only.\nOpen: ${handle.url}\nStop with Ctrl+C.\n`);
+    process.stdout.write(
+      `${APP_NAME} ${APP_VERSION} is serving on 127.0.0.1 only.\nOpen: ${handle.url}\nStop with Ctrl+C.\n`,
+    );
   }
   if (opts.open && !openInBrowser(handle.url)) {
     process.stderr.write('ainl: no xdg-open on this machine; open the URL above in a browser\n');
@@ -84,7 +99,9 @@ async function daemon(): Promise<void> {
   const { composeServices } = await import('../hosts/runtime');
   const { backgroundServices } = await import('../hosts/backgroundServices');
   const composed = await composeServices('daemon', backgroundServices, () => undefined);
-  process.stderr.write(`ainl daemon: running ${composed.modules.map((m) => m.name).join(', ')} (pid ${process.pid})\n`);
+  process.stderr.write(
+    `ainl daemon: running ${composed.modules.map((m) => m.name).join(', ')} (pid ${process.pid})\n`,
+  );
   const stop = async (): Promise<void> => {
     await composed.dispose();
     process.exit(0);
@@ -106,7 +123,10 @@ async function status(opts: { json?: boolean }): Promise<void> {
     `uptime   ${formatDuration(o.uptimeSeconds)}`,
     `cpu      ${o.cpu.model}, ${o.cpu.cores} threads / ${o.cpu.physicalCores} cores`,
     `memory   ${formatBytes(o.memory.availableBytes)} available of ${formatBytes(o.memory.totalBytes)}`,
-    ...o.disks.map((d) => `disk     ${d.mount.padEnd(14)} ${String(d.usePercent).padStart(5)}% of ${formatBytes(d.sizeBytes)} (${d.type})`),
+    ...o.disks.map(
+      (d) =>
+        `disk     ${d.mount.padEnd(14)} ${String(d.usePercent).padStart(5)}% of ${formatBytes(d.sizeBytes)} (${d.type})`,
+    ),
   ];
   for (const p of loaded.problems) lines.push(`config   problem in ${p.source}: ${p.path}: ${p.message}`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -119,7 +139,9 @@ function config(opts: { json?: boolean }): void {
     process.stdout.write(JSON.stringify(loaded, null, 2) + '\n');
     return;
   }
-  process.stdout.write(`files read: ${loaded.sources.length ? loaded.sources.join(', ') : '(none: all defaults)'}\n`);
+  process.stdout.write(
+    `files read: ${loaded.sources.length ? loaded.sources.join(', ') : '(none: all defaults)'}\n`,
+  );
   for (const p of loaded.problems) process.stdout.write(`problem: ${p.source}: ${p.path}: ${p.message}\n`);
   process.stdout.write(JSON.stringify(loaded.config, null, 2) + '\n');
 }
@@ -145,7 +167,11 @@ program
   .description('run the background services (Quest Log, monitor, assistant) without a desktop')
   .action(daemon);
 
-program.command('status').description('show this machine at a glance').option('--json', 'JSON output').action(status);
+program
+  .command('status')
+  .description('show this machine at a glance')
+  .option('--json', 'JSON output')
+  .action(status);
 
 program
   .command('config')
@@ -155,4 +181,6 @@ program
 
 addFleetCommands(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+program
+  .parseAsync(process.argv)
+  .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -4,7 +4,16 @@
  * Human tables by default, `--json` everywhere; exit 0 ok, 1 failure or nothing found, 2 usage.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +27,13 @@ import { createRedactor } from '../services/questlog/redact';
 import { ingestSpools, type IngestResult } from '../services/questlog/spool';
 import { ensureDir, QuestlogStore } from '../services/questlog/store';
 import { defaultHistoryFile, importHistory, type HistoryFormat } from '../services/questlog/importer';
-import { createQuestlogModule, isIncognito, questlogPaths, setIncognito, type QuestlogPaths } from '../services/questlog/module';
+import {
+  createQuestlogModule,
+  isIncognito,
+  questlogPaths,
+  setIncognito,
+  type QuestlogPaths,
+} from '../services/questlog/module';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -30,7 +45,16 @@ class UsageError extends Error {}
 
 // ------------------------------------------------------------------ parsing helpers
 
-const UNITS: Record<string, number> = { s: 1e3, m: 6e4, min: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8, mo: 2.592e9, y: 3.1536e10 };
+const UNITS: Record<string, number> = {
+  s: 1e3,
+  m: 6e4,
+  min: 6e4,
+  h: 3.6e6,
+  d: 8.64e7,
+  w: 6.048e8,
+  mo: 2.592e9,
+  y: 3.1536e10,
+};
 
 /** 2026-01-31, 2026-01-31T10:00, 10m, 2h, 3d, "3 days ago", today, yesterday, now, @epoch. */
 export function parseWhen(input: string, now = Date.now()): number {
@@ -43,7 +67,10 @@ export function parseWhen(input: string, now = Date.now()): number {
   }
   const at = /^@(\d{9,13})$/.exec(s);
   if (at) return (at[1] as string).length > 11 ? Number(at[1]) : Number(at[1]) * 1000;
-  const rel = /^(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?|mo|months?|y|years?)(\s+ago)?$/.exec(s);
+  const rel =
+    /^(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?|mo|months?|y|years?)(\s+ago)?$/.exec(
+      s,
+    );
   if (rel) {
     const u = rel[2] as string;
     const key = u.startsWith('mo') ? 'mo' : u.startsWith('mi') || u === 'm' ? 'm' : (u[0] as string);
@@ -53,7 +80,9 @@ export function parseWhen(input: string, now = Date.now()): number {
     const t = new Date(s.replace(' ', 'T')).getTime();
     if (Number.isFinite(t)) return t;
   }
-  throw new InvalidArgumentError(`not a time: "${input}" (use e.g. 2h, 3d, yesterday, 2026-01-31, 2026-01-31T10:00)`);
+  throw new InvalidArgumentError(
+    `not a time: "${input}" (use e.g. 2h, 3d, yesterday, 2026-01-31, 2026-01-31T10:00)`,
+  );
 }
 
 function parseIntArg(min: number, max: number) {
@@ -92,7 +121,9 @@ interface EventOpts {
 
 function addFilterOptions(cmd: Command): Command {
   return cmd
-    .option('--since <when>', 'only at or after this time (2h, 3d, yesterday, 2026-01-31 …)', (v) => parseWhen(v))
+    .option('--since <when>', 'only at or after this time (2h, 3d, yesterday, 2026-01-31 …)', (v) =>
+      parseWhen(v),
+    )
     .option('--until <when>', 'only before this time', (v) => parseWhen(v))
     .option('--cwd <dir>', 'only commands run in this directory ("." = here)')
     .option('--tree', 'with --cwd: include its subdirectories')
@@ -101,10 +132,28 @@ function addFilterOptions(cmd: Command): Command {
     .option('--session <id>', 'only this shell session ("current" = $QL_SESSION)')
     .option('--user <name>', 'only this user')
     .option('--host <name>', 'only this host')
-    .addOption(new Option('--shell <shell>', 'only this shell (import = imported history)').choices(['bash', 'zsh', 'fish', 'import']))
+    .addOption(
+      new Option('--shell <shell>', 'only this shell (import = imported history)').choices([
+        'bash',
+        'zsh',
+        'fish',
+        'import',
+      ]),
+    )
     .option('--events', 'system events instead of commands')
-    .option('--type <type...>', 'event types (unit.failed, oom.kill, login, kernel.error, alert.* …); implies --events')
-    .addOption(new Option('--severity <level>', 'events at or above this severity').choices(['debug', 'info', 'warning', 'error', 'critical']))
+    .option(
+      '--type <type...>',
+      'event types (unit.failed, oom.kill, login, kernel.error, alert.* …); implies --events',
+    )
+    .addOption(
+      new Option('--severity <level>', 'events at or above this severity').choices([
+        'debug',
+        'info',
+        'warning',
+        'error',
+        'critical',
+      ]),
+    )
     .option('--unit <unit>', 'events of this systemd unit')
     .option('--source <source>', 'events written by this component (journald, monitor, healing …)');
 }
@@ -118,7 +167,8 @@ function commandFilter(o: FilterOpts, query: string | undefined, env: NodeJS.Pro
   let session = o.session;
   if (session === 'current') {
     session = env.QL_SESSION;
-    if (!session) throw new UsageError('--session current: $QL_SESSION is not set (is the shell hook loaded?)');
+    if (!session)
+      throw new UsageError('--session current: $QL_SESSION is not set (is the shell hook loaded?)');
   }
   return {
     query: query || undefined,
@@ -208,13 +258,30 @@ function commandTable(items: QuestCommand[], io: CliIO): string {
     cut(shortPath(c.cwd, io.env) || '-', 30),
     oneLine(c.command),
   ]);
-  return table(['ID', 'TIME', 'DURATION', 'EXIT', 'CWD', 'COMMAND'], rows, ['r', 'l', 'r', 'r', 'l', 'l'], width);
+  return table(
+    ['ID', 'TIME', 'DURATION', 'EXIT', 'CWD', 'COMMAND'],
+    rows,
+    ['r', 'l', 'r', 'r', 'l', 'l'],
+    width,
+  );
 }
 
 function eventTable(items: QuestEvent[], io: CliIO): string {
   const width = io.stdout.columns ?? 160;
-  const rows = items.map((e) => [String(e.id), fmtTime(e.ts), e.severity, e.type, e.unit ?? e.source, oneLine(e.message)]);
-  return table(['ID', 'TIME', 'SEVERITY', 'TYPE', 'UNIT/SOURCE', 'MESSAGE'], rows, ['r', 'l', 'l', 'l', 'l', 'l'], width);
+  const rows = items.map((e) => [
+    String(e.id),
+    fmtTime(e.ts),
+    e.severity,
+    e.type,
+    e.unit ?? e.source,
+    oneLine(e.message),
+  ]);
+  return table(
+    ['ID', 'TIME', 'SEVERITY', 'TYPE', 'UNIT/SOURCE', 'MESSAGE'],
+    rows,
+    ['r', 'l', 'l', 'l', 'l', 'l'],
+    width,
+  );
 }
 
 function csvCell(v: unknown): string {
@@ -233,7 +300,11 @@ interface Ctx {
 
 function redactorFor(ctx: Ctx) {
   const q = ctx.loaded.config.questlog;
-  return createRedactor({ enabled: q.redact, extraPatterns: q.redactPatterns, onProblem: (m) => ctx.io.stderr.write(`questlog: ${m}\n`) });
+  return createRedactor({
+    enabled: q.redact,
+    extraPatterns: q.redactPatterns,
+    onProblem: (m) => ctx.io.stderr.write(`questlog: ${m}\n`),
+  });
 }
 
 /** Ingests pending spools when no daemon holds the lock (so reads are fresh without a daemon). */
@@ -281,7 +352,9 @@ function openForRead(ctx: Ctx): QuestlogStore {
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       const copy = join(dir, 'questlog.db');
       copyFileSync(ctx.paths.db, copy);
-      ctx.io.stderr.write(`questlog: warning: ${dirname(ctx.paths.db)} is not writable; reading a snapshot copy\n`);
+      ctx.io.stderr.write(
+        `questlog: warning: ${dirname(ctx.paths.db)} is not writable; reading a snapshot copy\n`,
+      );
       return QuestlogStore.open(copy, { readonly: true });
     }
   }
@@ -308,11 +381,17 @@ export function findHook(shell: 'bash' | 'zsh', env: NodeJS.ProcessEnv = process
     join(here, '..', '..', 'resources', 'shell', name),
     join(here, '..', 'resources', 'shell', name),
     join(here, 'resources', 'shell', name),
-    (process as { resourcesPath?: string }).resourcesPath ? join((process as { resourcesPath?: string }).resourcesPath as string, 'shell', name) : '',
+    (process as { resourcesPath?: string }).resourcesPath
+      ? join((process as { resourcesPath?: string }).resourcesPath as string, 'shell', name)
+      : '',
     `/usr/share/ai-native-linux/shell/${name}`,
   ].filter(Boolean);
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Problem('not-found', `cannot find the ${shell} hook (${name}); looked in: ${candidates.join(', ')}`);
+  if (!found)
+    throw new Problem(
+      'not-found',
+      `cannot find the ${shell} hook (${name}); looked in: ${candidates.join(', ')}`,
+    );
   return found;
 }
 
@@ -328,9 +407,13 @@ export function setShellHookMarker(userConfigDir: string, enabled: boolean): str
   try {
     if (enabled) {
       ensureDir(userConfigDir);
-      writeFileSync(marker, '# the Quest Log shell hook is loaded in login shells while this file exists (questlog init --disable)\n', {
-        mode: 0o600,
-      });
+      writeFileSync(
+        marker,
+        '# the Quest Log shell hook is loaded in login shells while this file exists (questlog init --disable)\n',
+        {
+          mode: 0o600,
+        },
+      );
     } else {
       rmSync(marker, { force: true });
     }
@@ -396,7 +479,11 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
       .command('search')
       .description('search commands (full-text by default) or events')
       .argument('[query...]', 'words that must all appear (!word excludes one)')
-      .addOption(new Option('--mode <mode>', 'match mode').choices(['fulltext', 'prefix', 'fuzzy', 'regex']).default('fulltext'))
+      .addOption(
+        new Option('--mode <mode>', 'match mode')
+          .choices(['fulltext', 'prefix', 'fuzzy', 'regex'])
+          .default('fulltext'),
+      )
       .option('--prefix', 'the command starts with the query')
       .option('--fuzzy', 'the query characters appear in order')
       .option('--regex', 'the query is a JavaScript regular expression')
@@ -404,36 +491,47 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
       .option('--offset <n>', 'skip this many', parseIntArg(0, 10_000_000), 0)
       .option('--reverse', 'oldest first')
       .option('--json', 'JSON output (with total and tookMs)'),
-  ).action((words: string[], o: FilterOpts & EventOpts & { limit: number; offset: number; reverse?: boolean; json?: boolean }) => {
-    const ctx = ctxOf(o);
-    const query = words.join(' ');
-    const store = openForRead(ctx);
-    try {
-      const order = o.reverse ? 'oldest' : 'newest';
-      if (wantsEvents(o)) {
-        const r = store.events({ ...eventFilter(o, query), limit: o.limit, offset: o.offset, order });
-        if (ctx.json) json(ctx, r);
-        else if (r.items.length) out(ctx, eventTable(r.items, io));
-        if (!r.items.length) {
-          if (!ctx.json) io.stderr.write('questlog: no matching events\n');
-          setCode(1);
+  ).action(
+    (
+      words: string[],
+      o: FilterOpts & EventOpts & { limit: number; offset: number; reverse?: boolean; json?: boolean },
+    ) => {
+      const ctx = ctxOf(o);
+      const query = words.join(' ');
+      const store = openForRead(ctx);
+      try {
+        const order = o.reverse ? 'oldest' : 'newest';
+        if (wantsEvents(o)) {
+          const r = store.events({ ...eventFilter(o, query), limit: o.limit, offset: o.offset, order });
+          if (ctx.json) json(ctx, r);
+          else if (r.items.length) out(ctx, eventTable(r.items, io));
+          if (!r.items.length) {
+            if (!ctx.json) io.stderr.write('questlog: no matching events\n');
+            setCode(1);
+          }
+        } else {
+          const r = store.search({
+            ...commandFilter(o, query, io.env),
+            limit: o.limit,
+            offset: o.offset,
+            order,
+          });
+          if (ctx.json) json(ctx, r);
+          else if (r.items.length) {
+            out(ctx, commandTable(r.items, io));
+            if (io.stderr.isTTY)
+              io.stderr.write(`${r.total}${r.totalCapped ? '+' : ''} match(es), ${r.tookMs.toFixed(1)} ms\n`);
+          }
+          if (!r.items.length) {
+            if (!ctx.json) io.stderr.write('questlog: no matching commands\n');
+            setCode(1);
+          }
         }
-      } else {
-        const r = store.search({ ...commandFilter(o, query, io.env), limit: o.limit, offset: o.offset, order });
-        if (ctx.json) json(ctx, r);
-        else if (r.items.length) {
-          out(ctx, commandTable(r.items, io));
-          if (io.stderr.isTTY) io.stderr.write(`${r.total}${r.totalCapped ? '+' : ''} match(es), ${r.tookMs.toFixed(1)} ms\n`);
-        }
-        if (!r.items.length) {
-          if (!ctx.json) io.stderr.write('questlog: no matching commands\n');
-          setCode(1);
-        }
+      } finally {
+        store.close();
       }
-    } finally {
-      store.close();
-    }
-  });
+    },
+  );
 
   // stats
   program
@@ -457,19 +555,44 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
         const maxN = Math.max(1, ...s.topCommands.map((c) => c.count));
         text += table(
           ['COUNT', 'FAILED', 'AVG', 'COMMAND', ''],
-          s.topCommands.map((c) => [String(c.count), pct(c.failureRate), c.avgDurationMs === null ? '-' : fmtDuration(c.avgDurationMs), c.program, '█'.repeat(Math.max(1, Math.round((c.count / maxN) * 30)))]),
+          s.topCommands.map((c) => [
+            String(c.count),
+            pct(c.failureRate),
+            c.avgDurationMs === null ? '-' : fmtDuration(c.avgDurationMs),
+            c.program,
+            '█'.repeat(Math.max(1, Math.round((c.count / maxN) * 30))),
+          ]),
           ['r', 'r', 'r', 'l', 'l'],
           200,
         );
         if (s.failureRates.length) {
           text += '\nHighest failure rates (3+ runs)\n';
-          text += table(['FAILED', 'RUNS', 'COMMAND'], s.failureRates.map((c) => [pct(c.failureRate), String(c.count), c.program]), ['r', 'r', 'l'], 200);
+          text += table(
+            ['FAILED', 'RUNS', 'COMMAND'],
+            s.failureRates.map((c) => [pct(c.failureRate), String(c.count), c.program]),
+            ['r', 'r', 'l'],
+            200,
+          );
         }
         text += '\nBusiest hours\n';
         const maxH = Math.max(1, ...s.hours);
-        text += s.hours.map((n, h) => `${pad2(h)}:00 ${String(n).padStart(7)} ${'█'.repeat(Math.round((n / maxH) * 30))}`).join('\n') + '\n';
+        text +=
+          s.hours
+            .map(
+              (n, h) => `${pad2(h)}:00 ${String(n).padStart(7)} ${'█'.repeat(Math.round((n / maxH) * 30))}`,
+            )
+            .join('\n') + '\n';
         text += '\nDirectories\n';
-        text += table(['COUNT', 'FAILED', 'DIRECTORY'], s.directories.map((d) => [String(d.count), String(d.failed), shortPath(d.cwd, io.env) || '(unknown)']), ['r', 'r', 'l'], 200);
+        text += table(
+          ['COUNT', 'FAILED', 'DIRECTORY'],
+          s.directories.map((d) => [
+            String(d.count),
+            String(d.failed),
+            shortPath(d.cwd, io.env) || '(unknown)',
+          ]),
+          ['r', 'r', 'l'],
+          200,
+        );
         out(ctx, text);
       } finally {
         store.close();
@@ -486,50 +609,73 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
     .option('--commands', 'commands only')
     .option('--interval <ms>', 'poll interval with -f', parseIntArg(50, 60_000), 500)
     .option('--json', 'JSON lines ({"kind":"command"|"event", ...})')
-    .action(async (o: { follow?: boolean; lines: number; events?: boolean; commands?: boolean; interval: number; json?: boolean }) => {
-      const ctx = ctxOf(o);
-      const store = openForRead(ctx);
-      const showC = !o.events;
-      const showE = !o.commands;
-      const print = (cs: QuestCommand[], es: QuestEvent[]): void => {
-        const rows: Array<{ ts: number; line: string }> = [];
-        if (showC) for (const c of cs) rows.push({ ts: c.ts, line: ctx.json ? JSON.stringify({ kind: 'command', ...c }) : `${fmtTime(c.ts)}  ${c.exit < 0 ? '  -' : String(c.exit).padStart(3)}  ${fmtDuration(c.duration).padStart(7)}  ${oneLine(c.command)}` });
-        if (showE) for (const e of es) rows.push({ ts: e.ts, line: ctx.json ? JSON.stringify({ kind: 'event', ...e }) : `${fmtTime(e.ts)}  [${e.severity}] ${e.type}${e.unit ? ` ${e.unit}` : ''}: ${oneLine(e.message)}` });
-        rows.sort((a, b) => a.ts - b.ts);
-        if (rows.length) out(ctx, rows.map((r) => r.line).join('\n') + '\n');
-      };
-      try {
-        const cs = o.lines && showC ? store.search({ limit: o.lines }).items.reverse() : [];
-        const es = o.lines && showE ? store.events({ limit: o.lines }).items.reverse() : [];
-        print(cs, es);
-        if (!o.follow) return;
-        let { commandId, eventId } = store.lastIds();
-        await new Promise<void>((resolveDone) => {
-          const stop = (): void => {
-            clearInterval(timer);
-            resolveDone();
-          };
-          const timer = setInterval(() => {
-            try {
-              if (!store.readonly) ingestPending(ctx, store);
-              const n = store.newerThan(commandId, eventId);
-              if (n.commands.length) commandId = (n.commands.at(-1) as QuestCommand).id;
-              if (n.events.length) eventId = (n.events.at(-1) as QuestEvent).id;
-              print(n.commands, n.events);
-            } catch (err) {
-              io.stderr.write(`questlog: ${(err as Error).message}\n`);
-              setCode(1);
-              stop();
-            }
-          }, o.interval);
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-          io.stdout.on('error', stop);
-        });
-      } finally {
-        store.close();
-      }
-    });
+    .action(
+      async (o: {
+        follow?: boolean;
+        lines: number;
+        events?: boolean;
+        commands?: boolean;
+        interval: number;
+        json?: boolean;
+      }) => {
+        const ctx = ctxOf(o);
+        const store = openForRead(ctx);
+        const showC = !o.events;
+        const showE = !o.commands;
+        const print = (cs: QuestCommand[], es: QuestEvent[]): void => {
+          const rows: Array<{ ts: number; line: string }> = [];
+          if (showC)
+            for (const c of cs)
+              rows.push({
+                ts: c.ts,
+                line: ctx.json
+                  ? JSON.stringify({ kind: 'command', ...c })
+                  : `${fmtTime(c.ts)}  ${c.exit < 0 ? '  -' : String(c.exit).padStart(3)}  ${fmtDuration(c.duration).padStart(7)}  ${oneLine(c.command)}`,
+              });
+          if (showE)
+            for (const e of es)
+              rows.push({
+                ts: e.ts,
+                line: ctx.json
+                  ? JSON.stringify({ kind: 'event', ...e })
+                  : `${fmtTime(e.ts)}  [${e.severity}] ${e.type}${e.unit ? ` ${e.unit}` : ''}: ${oneLine(e.message)}`,
+              });
+          rows.sort((a, b) => a.ts - b.ts);
+          if (rows.length) out(ctx, rows.map((r) => r.line).join('\n') + '\n');
+        };
+        try {
+          const cs = o.lines && showC ? store.search({ limit: o.lines }).items.reverse() : [];
+          const es = o.lines && showE ? store.events({ limit: o.lines }).items.reverse() : [];
+          print(cs, es);
+          if (!o.follow) return;
+          let { commandId, eventId } = store.lastIds();
+          await new Promise<void>((resolveDone) => {
+            const stop = (): void => {
+              clearInterval(timer);
+              resolveDone();
+            };
+            const timer = setInterval(() => {
+              try {
+                if (!store.readonly) ingestPending(ctx, store);
+                const n = store.newerThan(commandId, eventId);
+                if (n.commands.length) commandId = (n.commands.at(-1) as QuestCommand).id;
+                if (n.events.length) eventId = (n.events.at(-1) as QuestEvent).id;
+                print(n.commands, n.events);
+              } catch (err) {
+                io.stderr.write(`questlog: ${(err as Error).message}\n`);
+                setCode(1);
+                stop();
+              }
+            }, o.interval);
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+            io.stdout.on('error', stop);
+          });
+        } finally {
+          store.close();
+        }
+      },
+    );
 
   // export
   addFilterOptions(
@@ -539,50 +685,76 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
       .argument('[query...]', 'optional search words (as for search)')
       .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
       .option('-o, --output <file>', 'write to a file instead of stdout'),
-  ).action(async (words: string[], o: FilterOpts & EventOpts & { format: 'jsonl' | 'csv'; output?: string }) => {
-    const ctx = ctxOf({});
-    const store = openForRead(ctx);
-    let stream: WriteStream | null = null;
-    try {
-      const target: NodeJS.WritableStream = o.output ? (stream = createWriteStream(o.output, { mode: 0o600 })) : io.stdout;
-      const write = async (s: string): Promise<void> => {
-        if (!target.write(s)) await new Promise((r) => target.once('drain', r));
-      };
-      let n = 0;
-      if (wantsEvents(o)) {
-        const cols = ['id', 'ts', 'type', 'source', 'severity', 'unit', 'message', 'data'] as const;
-        if (o.format === 'csv') await write(cols.join(',') + '\n');
-        for (const e of store.iterateEvents(eventFilter(o, words.join(' ')))) {
-          await write(o.format === 'csv' ? cols.map((c) => csvCell(e[c])).join(',') + '\n' : JSON.stringify(e) + '\n');
-          n++;
+  ).action(
+    async (words: string[], o: FilterOpts & EventOpts & { format: 'jsonl' | 'csv'; output?: string }) => {
+      const ctx = ctxOf({});
+      const store = openForRead(ctx);
+      let stream: WriteStream | null = null;
+      try {
+        const target: NodeJS.WritableStream = o.output
+          ? (stream = createWriteStream(o.output, { mode: 0o600 }))
+          : io.stdout;
+        const write = async (s: string): Promise<void> => {
+          if (!target.write(s)) await new Promise((r) => target.once('drain', r));
+        };
+        let n = 0;
+        if (wantsEvents(o)) {
+          const cols = ['id', 'ts', 'type', 'source', 'severity', 'unit', 'message', 'data'] as const;
+          if (o.format === 'csv') await write(cols.join(',') + '\n');
+          for (const e of store.iterateEvents(eventFilter(o, words.join(' ')))) {
+            await write(
+              o.format === 'csv' ? cols.map((c) => csvCell(e[c])).join(',') + '\n' : JSON.stringify(e) + '\n',
+            );
+            n++;
+          }
+        } else {
+          const cols = [
+            'id',
+            'ts',
+            'duration',
+            'exit',
+            'command',
+            'cwd',
+            'user',
+            'host',
+            'tty',
+            'session',
+            'shell',
+            'redacted',
+          ] as const;
+          if (o.format === 'csv') await write(cols.join(',') + '\n');
+          for (const c of store.iterateCommands(commandFilter(o, words.join(' '), io.env))) {
+            await write(
+              o.format === 'csv' ? cols.map((k) => csvCell(c[k])).join(',') + '\n' : JSON.stringify(c) + '\n',
+            );
+            n++;
+          }
         }
-      } else {
-        const cols = ['id', 'ts', 'duration', 'exit', 'command', 'cwd', 'user', 'host', 'tty', 'session', 'shell', 'redacted'] as const;
-        if (o.format === 'csv') await write(cols.join(',') + '\n');
-        for (const c of store.iterateCommands(commandFilter(o, words.join(' '), io.env))) {
-          await write(o.format === 'csv' ? cols.map((k) => csvCell(c[k])).join(',') + '\n' : JSON.stringify(c) + '\n');
-          n++;
+        if (stream) {
+          const s = stream;
+          await new Promise<void>((r, j) => {
+            s.once('error', j);
+            s.end(r);
+          });
+          io.stderr.write(`questlog: wrote ${n} row(s) to ${o.output}\n`);
         }
+      } finally {
+        store.close();
       }
-      if (stream) {
-        const s = stream;
-        await new Promise<void>((r, j) => {
-          s.once('error', j);
-          s.end(r);
-        });
-        io.stderr.write(`questlog: wrote ${n} row(s) to ${o.output}\n`);
-      }
-    } finally {
-      store.close();
-    }
-  });
+    },
+  );
 
   // import
   program
     .command('import')
     .description('import an existing shell history (idempotent: re-running adds only new entries)')
-    .addArgument(new Command().createArgument('[shell]', 'bash, zsh, fish or auto (detect from the file)').choices(['bash', 'zsh', 'fish', 'auto']).default('auto'))
-    .option('-f, --file <path>', 'history file (default: the shell\'s own, e.g. ~/.bash_history)')
+    .addArgument(
+      new Command()
+        .createArgument('[shell]', 'bash, zsh, fish or auto (detect from the file)')
+        .choices(['bash', 'zsh', 'fish', 'auto'])
+        .default('auto'),
+    )
+    .option('-f, --file <path>', "history file (default: the shell's own, e.g. ~/.bash_history)")
     .option('--json', 'JSON summary')
     .action(async (shell: HistoryFormat | 'auto', o: { file?: string; json?: boolean }) => {
       const ctx = ctxOf(o);
@@ -594,7 +766,14 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
       try {
         if (io.stderr.isTTY && !ctx.json) {
           const { SingleBar, Presets } = await import('cli-progress');
-          bar = new SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: 'importing [{bar}] {value}/{total} entries', hideCursor: true }, Presets.shades_classic);
+          bar = new SingleBar(
+            {
+              stream: io.stderr as NodeJS.WriteStream,
+              format: 'importing [{bar}] {value}/{total} entries',
+              hideCursor: true,
+            },
+            Presets.shades_classic,
+          );
         }
         let started = false;
         const r = importHistory(store, {
@@ -614,8 +793,12 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
         bar?.stop();
         if (ctx.json) return json(ctx, r);
         for (const w of r.warnings.slice(0, 20)) io.stderr.write(`questlog: warning: ${r.file}: ${w}\n`);
-        if (r.warnings.length > 20) io.stderr.write(`questlog: … and ${r.warnings.length - 20} more warnings\n`);
-        out(ctx, `imported ${r.imported} of ${r.entries} ${r.format} history entries from ${r.file}${r.skipped ? ` (${r.skipped} already present)` : ''}\n`);
+        if (r.warnings.length > 20)
+          io.stderr.write(`questlog: … and ${r.warnings.length - 20} more warnings\n`);
+        out(
+          ctx,
+          `imported ${r.imported} of ${r.entries} ${r.format} history entries from ${r.file}${r.skipped ? ` (${r.skipped} already present)` : ''}\n`,
+        );
       } finally {
         bar?.stop();
         store.close();
@@ -635,31 +818,54 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
       .option('--dry-run', 'show what would be deleted')
       .option('-y, --yes', 'needed to delete by query/filter (not for explicit ids)')
       .option('--json', 'JSON output'),
-  ).action((ids: string[], o: FilterOpts & EventOpts & { query?: string; dryRun?: boolean; yes?: boolean; json?: boolean }) => {
-    const ctx = ctxOf(o);
-    if (wantsEvents(o)) throw new UsageError('delete works on commands only');
-    const idNums = ids.map((s) => {
-      if (!/^\d+$/.test(s)) throw new UsageError(`not a command id: "${s}"`);
-      return Number(s);
-    });
-    const filter = commandFilter(o, o.query, io.env);
-    const hasFilter = Boolean(o.query || o.since !== undefined || o.until !== undefined || o.cwd || o.exit !== undefined || o.failed || o.session || o.user || o.host || o.shell);
-    if (!idNums.length && !hasFilter) throw new UsageError('delete: give command ids, --query or a filter (refusing to delete everything)');
-    const dryRun = Boolean(o.dryRun) || (hasFilter && !o.yes);
-    const store = openForRead(ctx);
-    try {
-      const r = store.delete({ ids: idNums.length ? idNums : undefined, filter: hasFilter ? filter : undefined, dryRun });
-      if (ctx.json) json(ctx, r);
-      else if (dryRun) {
-        if (r.preview.length) out(ctx, commandTable(r.preview, io));
-        io.stderr.write(`questlog: ${r.matched} command(s) match${o.dryRun ? '' : '; add --yes to delete them'}\n`);
-      } else out(ctx, `deleted ${r.deleted} command(s)\n`);
-      if (!r.matched) setCode(1);
-      else if (dryRun && !o.dryRun) setCode(1);
-    } finally {
-      store.close();
-    }
-  });
+  ).action(
+    (
+      ids: string[],
+      o: FilterOpts & EventOpts & { query?: string; dryRun?: boolean; yes?: boolean; json?: boolean },
+    ) => {
+      const ctx = ctxOf(o);
+      if (wantsEvents(o)) throw new UsageError('delete works on commands only');
+      const idNums = ids.map((s) => {
+        if (!/^\d+$/.test(s)) throw new UsageError(`not a command id: "${s}"`);
+        return Number(s);
+      });
+      const filter = commandFilter(o, o.query, io.env);
+      const hasFilter = Boolean(
+        o.query ||
+        o.since !== undefined ||
+        o.until !== undefined ||
+        o.cwd ||
+        o.exit !== undefined ||
+        o.failed ||
+        o.session ||
+        o.user ||
+        o.host ||
+        o.shell,
+      );
+      if (!idNums.length && !hasFilter)
+        throw new UsageError('delete: give command ids, --query or a filter (refusing to delete everything)');
+      const dryRun = Boolean(o.dryRun) || (hasFilter && !o.yes);
+      const store = openForRead(ctx);
+      try {
+        const r = store.delete({
+          ids: idNums.length ? idNums : undefined,
+          filter: hasFilter ? filter : undefined,
+          dryRun,
+        });
+        if (ctx.json) json(ctx, r);
+        else if (dryRun) {
+          if (r.preview.length) out(ctx, commandTable(r.preview, io));
+          io.stderr.write(
+            `questlog: ${r.matched} command(s) match${o.dryRun ? '' : '; add --yes to delete them'}\n`,
+          );
+        } else out(ctx, `deleted ${r.deleted} command(s)\n`);
+        if (!r.matched) setCode(1);
+        else if (dryRun && !o.dryRun) setCode(1);
+      } finally {
+        store.close();
+      }
+    },
+  );
 
   // show
   program
@@ -684,7 +890,10 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
           ['user@host', `${c.user || '?'}@${c.host || '?'}`],
           ['tty', c.tty || '-'],
           ['shell', `${c.shell || '?'} (session ${c.session || '-'})`],
-          ['runs', `${d.runs} (${d.failures} failed${d.avgDurationMs !== null ? `, average ${fmtDuration(d.avgDurationMs)}` : ''})`],
+          [
+            'runs',
+            `${d.runs} (${d.failures} failed${d.avgDurationMs !== null ? `, average ${fmtDuration(d.avgDurationMs)}` : ''})`,
+          ],
         ];
         if (c.redacted) kv.push(['redacted', c.redacted]);
         if (d.previous) kv.push(['previous', `#${d.previous.id} ${oneLine(d.previous.command)}`]);
@@ -700,10 +909,19 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
   // init
   program
     .command('init')
-    .description('print the shell hook to load with eval "$(questlog init bash)"; --enable/--disable the login-shell hook')
+    .description(
+      'print the shell hook to load with eval "$(questlog init bash)"; --enable/--disable the login-shell hook',
+    )
     .addArgument(new Command().createArgument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
-    .addOption(new Option('--enable', `also load the hook in login shells (/etc/profile.d): create ${SHELL_HOOK_MARKER_HELP}`).conflicts('disable'))
-    .addOption(new Option('--disable', `stop loading the hook in login shells: remove ${SHELL_HOOK_MARKER_HELP}`))
+    .addOption(
+      new Option(
+        '--enable',
+        `also load the hook in login shells (/etc/profile.d): create ${SHELL_HOOK_MARKER_HELP}`,
+      ).conflicts('disable'),
+    )
+    .addOption(
+      new Option('--disable', `stop loading the hook in login shells: remove ${SHELL_HOOK_MARKER_HELP}`),
+    )
     .action((shell: 'bash' | 'zsh', o: { enable?: boolean; disable?: boolean }) => {
       const ctx = ctxOf({});
       const hook = readFileSync(findHook(shell, io.env), 'utf8');
@@ -732,7 +950,14 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
         try {
           if (state === 'off') ingestPending(ctx, store);
           setIncognito(ctx.paths, state === 'on');
-          store.insertEvents([{ type: `questlog.incognito.${state}`, source: 'questlog', severity: 'info', message: state === 'on' ? 'Recording paused (incognito)' : 'Recording resumed' }]);
+          store.insertEvents([
+            {
+              type: `questlog.incognito.${state}`,
+              source: 'questlog',
+              severity: 'info',
+              message: state === 'on' ? 'Recording paused (incognito)' : 'Recording resumed',
+            },
+          ]);
         } finally {
           store.close();
         }
@@ -768,14 +993,17 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
           integrity: undefined as string | undefined,
         };
         if (ctx.json) return json(ctx, s);
-        out(ctx, [
-          `database   ${s.database} (${(s.sizeBytes / 1048576).toFixed(1)} MiB)`,
-          `spools     ${s.spoolDir}`,
-          `commands   ${s.commands}`,
-          `events     ${s.events}`,
-          `incognito  ${s.incognito ? 'on' : 'off'}`,
-          `daemon     ${s.daemon ? `running${s.daemon.pid ? ` (pid ${s.daemon.pid})` : ''}` : 'not running (questlog ingests pending spools itself)'}`,
-        ].join('\n') + '\n');
+        out(
+          ctx,
+          [
+            `database   ${s.database} (${(s.sizeBytes / 1048576).toFixed(1)} MiB)`,
+            `spools     ${s.spoolDir}`,
+            `commands   ${s.commands}`,
+            `events     ${s.events}`,
+            `incognito  ${s.incognito ? 'on' : 'off'}`,
+            `daemon     ${s.daemon ? `running${s.daemon.pid ? ` (pid ${s.daemon.pid})` : ''}` : 'not running (questlog ingests pending spools itself)'}`,
+          ].join('\n') + '\n',
+        );
       } finally {
         store.close();
       }
@@ -784,19 +1012,31 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
   // daemon
   program
     .command('daemon')
-    .description('run the Quest Log daemon alone in the foreground (ainl daemon runs it with the other services)')
+    .description(
+      'run the Quest Log daemon alone in the foreground (ainl daemon runs it with the other services)',
+    )
     .action(async () => {
       const ctx = ctxOf({});
-      const composed = await composeServices('questlog', [['questlog', createQuestlogModule]], () => undefined, io.env);
+      const composed = await composeServices(
+        'questlog',
+        [['questlog', createQuestlogModule]],
+        () => undefined,
+        io.env,
+      );
       const mod = composed.modules[0];
       if (!mod) throw new Problem('unavailable', 'the Quest Log service failed to start (see the log above)');
       const status = mod.handlers['questlog:status'];
       const st = status ? await status({}, { transport: 'cli' }) : null;
       if (st && st.problems.some((p) => p.includes('already owns'))) {
         await composed.dispose();
-        throw new Problem('unavailable', st.problems.find((p) => p.includes('already owns')) ?? 'another daemon is running');
+        throw new Problem(
+          'unavailable',
+          st.problems.find((p) => p.includes('already owns')) ?? 'another daemon is running',
+        );
       }
-      io.stderr.write(`questlog daemon: ingesting ${ctx.paths.spoolDir} into ${ctx.paths.db} (pid ${process.pid})\n`);
+      io.stderr.write(
+        `questlog daemon: ingesting ${ctx.paths.spoolDir} into ${ctx.paths.db} (pid ${process.pid})\n`,
+      );
       await new Promise<void>((r) => {
         process.once('SIGINT', r);
         process.once('SIGTERM', r);
@@ -826,7 +1066,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
       if (err.code === 'commander.executeSubCommandAsync') return 1;
       return err.exitCode === 0 ? 0 : 2;
     }
@@ -844,7 +1089,11 @@ if (process.argv[1] && import.meta.url === pathToFileUrlSafe(process.argv[1])) {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });
-  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+  void runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  }).then((code) => {
     process.exitCode = code;
   });
 }

@@ -52,7 +52,17 @@ describe('composeServices', () => {
         },
       };
     };
-    const c = await composeServices('t', [['first', first], ['broken', broken], ['log', log], ['user', user]], (name) => pushed.push(name), env());
+    const c = await composeServices(
+      't',
+      [
+        ['first', first],
+        ['broken', broken],
+        ['log', log],
+        ['user', user],
+      ],
+      (name) => pushed.push(name),
+      env(),
+    );
     expect(c.modules.map((m) => m.name)).toEqual(['first', 'log', 'user']);
     early!({ type: 'x', source: 's', severity: 'info', message: 'late recorder' });
     expect(recorded.map((e) => e.message)).toEqual(['late recorder']);
@@ -60,7 +70,9 @@ describe('composeServices', () => {
     c.ctx.emit('app:hostState', status);
     expect(heard).toEqual(status);
     expect(pushed).toContain('app:hostState');
-    await expect(c.ctx.call('system:overview', { bogus: 1 } as never)).rejects.toMatchObject({ problem: 'invalid-input' });
+    await expect(c.ctx.call('system:overview', { bogus: 1 } as never)).rejects.toMatchObject({
+      problem: 'invalid-input',
+    });
     await c.dispose();
     expect(pushed).toContain('h');
   });

@@ -107,7 +107,13 @@ export async function runHost(name: string, factories: Array<[string, ServiceFac
       case 'invoke':
         void composed.dispatcher
           .invoke(msg.channel, msg.payload, { transport: 'internal' })
-          .then((r) => post(r.ok ? { t: 'result', id: msg.id, ok: true, value: r.value } : { t: 'result', id: msg.id, ...r }));
+          .then((r) =>
+            post(
+              r.ok
+                ? { t: 'result', id: msg.id, ok: true, value: r.value }
+                : { t: 'result', id: msg.id, ...r },
+            ),
+          );
         break;
       case 'shutdown':
         void shutdown(0);

@@ -3,7 +3,18 @@
  * the backend stack (supervised hosts), owns the tray, the popup and the app window, routes
  * validated IPC, and turns alerts into notifications.
  */
-import { app, BrowserWindow, Menu, Notification, nativeTheme, screen, session, shell, Tray, nativeImage } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  Menu,
+  Notification,
+  nativeTheme,
+  screen,
+  session,
+  shell,
+  Tray,
+  nativeImage,
+} from 'electron';
 import { mkdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +26,9 @@ import { NotificationLimiter, trayStateFor, type TrayState } from './trayState';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererIndex = join(here, '..', 'renderer', 'index.html');
-const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '..', '..', 'resources');
+const resourcesDir = app.isPackaged
+  ? join(process.resourcesPath, 'resources')
+  : join(here, '..', '..', 'resources');
 const devUrl = process.env.ELECTRON_RENDERER_URL;
 const isTrusted = trustedUrlChecker(rendererIndex, devUrl);
 
@@ -25,7 +38,8 @@ let loaded = loadConfig();
 const backend = createStack({
   hostsDir: here,
   transport: 'electron',
-  launcher: (entry) => utilityLauncher(entry, entry.includes('pty') ? 'AI-Native Linux pty host' : 'AI-Native Linux background'),
+  launcher: (entry) =>
+    utilityLauncher(entry, entry.includes('pty') ? 'AI-Native Linux pty host' : 'AI-Native Linux background'),
   configProblems: () => loaded.problems,
 });
 
@@ -91,7 +105,8 @@ function syncAutostart(enabled: boolean): void {
   const file = join(dir, 'ai-native-linux.desktop');
   try {
     if (!enabled) return rmSync(file, { force: true });
-    const exec = process.env.APPIMAGE ?? (app.isPackaged ? process.execPath : `${process.execPath} ${app.getAppPath()}`);
+    const exec =
+      process.env.APPIMAGE ?? (app.isPackaged ? process.execPath : `${process.execPath} ${app.getAppPath()}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       file,
@@ -126,13 +141,17 @@ function followUserConfig(): void {
 function positionPopup(win: BrowserWindow): void {
   const { width, height } = win.getBounds();
   const trayBounds = tray?.getBounds();
-  const display = trayBounds && trayBounds.width > 0 ? screen.getDisplayMatching(trayBounds) : screen.getPrimaryDisplay();
+  const display =
+    trayBounds && trayBounds.width > 0 ? screen.getDisplayMatching(trayBounds) : screen.getPrimaryDisplay();
   const area = display.workArea;
   let x = area.x + area.width - width - 8;
   let y = area.y + 8;
   if (trayBounds && trayBounds.width > 0) {
     x = Math.round(trayBounds.x + trayBounds.width / 2 - width / 2);
-    y = trayBounds.y > area.y + area.height / 2 ? trayBounds.y - height - 4 : trayBounds.y + trayBounds.height + 4;
+    y =
+      trayBounds.y > area.y + area.height / 2
+        ? trayBounds.y - height - 4
+        : trayBounds.y + trayBounds.height + 4;
   }
   x = Math.min(Math.max(x, area.x + 4), area.x + area.width - width - 4);
   y = Math.min(Math.max(y, area.y + 4), area.y + area.height - height - 4);
@@ -201,7 +220,11 @@ function onBackendEvent(name: string, payload: unknown): void {
   if (next) setTrayState(next);
   const note = limiter.notificationFor(name, payload);
   if (note && loaded.config.ui.notifications && Notification.isSupported()) {
-    const n = new Notification({ title: note.title, body: note.body, icon: join(resourcesDir, 'icons', 'app.png') });
+    const n = new Notification({
+      title: note.title,
+      body: note.body,
+      icon: join(resourcesDir, 'icons', 'app.png'),
+    });
     n.on('click', () => openWindow(note.page));
     n.show();
   }

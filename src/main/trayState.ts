@@ -39,7 +39,9 @@ export function trayStateFor(
     if (isResolved(a)) active.delete(alertKey(a));
     else active.set(alertKey(a), a.severity ?? 'warning');
   } else if (name === 'healing:event' && payload && typeof payload === 'object') {
-    const kind = String((payload as { kind?: string; type?: string }).kind ?? (payload as { type?: string }).type ?? '');
+    const kind = String(
+      (payload as { kind?: string; type?: string }).kind ?? (payload as { type?: string }).type ?? '',
+    );
     if (/restart|recover|start/.test(kind) && !/recovered|done|gave/.test(kind)) return 'healing';
   } else {
     return null;
@@ -72,10 +74,20 @@ export class NotificationLimiter {
       if (isResolved(a) || a.severity === 'info') return null;
       spec = { title: a.title ?? 'Alert', body: a.summary ?? a.message ?? '', page: 'dashboard' };
     } else if (name === 'healing:event') {
-      const e = payload as { kind?: string; type?: string; target?: string; message?: string; reason?: string };
+      const e = payload as {
+        kind?: string;
+        type?: string;
+        target?: string;
+        message?: string;
+        reason?: string;
+      };
       const kind = String(e.kind ?? e.type ?? '');
       if (!/escalat|gave/.test(kind)) return null;
-      spec = { title: `Healing needs you: ${e.target ?? 'a service'}`, body: e.reason ?? e.message ?? kind, page: 'services' };
+      spec = {
+        title: `Healing needs you: ${e.target ?? 'a service'}`,
+        body: e.reason ?? e.message ?? kind,
+        page: 'services',
+      };
     }
     if (!spec) return null;
     const t = this.now();

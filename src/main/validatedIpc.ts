@@ -25,7 +25,10 @@ export function registerValidatedIpc(backend: Backend, isTrustedUrl: (url: strin
 }
 
 /** Our pages: the built renderer on disk, or the electron-vite dev server in development. */
-export function trustedUrlChecker(rendererIndex: string, devServerUrl: string | undefined): (url: string) => boolean {
+export function trustedUrlChecker(
+  rendererIndex: string,
+  devServerUrl: string | undefined,
+): (url: string) => boolean {
   const file = new URL(`file://${rendererIndex}`);
   const dev = devServerUrl ? new URL(devServerUrl) : null;
   return (raw: string) => {

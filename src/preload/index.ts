@@ -17,7 +17,8 @@ for (const channel of CHANNEL_NAMES) {
   api[channel] = (request: unknown) => ipcRenderer.invoke(channel, request);
 }
 api.on = (event: string, listener: Listener): (() => void) => {
-  if (!isEventName(event) || typeof listener !== 'function') throw new Error(`unknown event: ${String(event)}`);
+  if (!isEventName(event) || typeof listener !== 'function')
+    throw new Error(`unknown event: ${String(event)}`);
   let set = listeners.get(event);
   if (!set) listeners.set(event, (set = new Set()));
   set.add(listener);

@@ -146,13 +146,23 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (text === null) throw new Error('binary frames are not part of the protocol');
       msg = JSON.parse(text);
     } catch (err) {
-      send(ws, { id: null, ok: false, problem: 'invalid-input', message: `not a JSON message: ${(err as Error).message}` });
+      send(ws, {
+        id: null,
+        ok: false,
+        problem: 'invalid-input',
+        message: `not a JSON message: ${(err as Error).message}`,
+      });
       return;
     }
     const m = msg as { id?: unknown; channel?: unknown; payload?: unknown };
     const id = typeof m?.id === 'number' && Number.isSafeInteger(m.id) ? m.id : null;
     if (id === null || typeof m.channel !== 'string') {
-      send(ws, { id, ok: false, problem: 'invalid-input', message: 'a request is {"id": integer, "channel": string, "payload": object}' });
+      send(ws, {
+        id,
+        ok: false,
+        problem: 'invalid-input',
+        message: 'a request is {"id": integer, "channel": string, "payload": object}',
+      });
       return;
     }
     const result = await opts.backend.invoke(m.channel, m.payload);

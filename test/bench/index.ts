@@ -29,7 +29,9 @@ export { dispatch };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   dispatch('bench', import.meta.dirname).catch((err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   });
 }

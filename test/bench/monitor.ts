@@ -92,13 +92,20 @@ process.stdout.write(JSON.stringify({ rss: mu.rss, base, heap: mu.heapUsed, buff
 m.dispose();
 `,
     );
-    const r = spawnSync(process.execPath, ['--expose-gc', join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, ['--expose-gc', join(dir, 'run.mjs')], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     if (r.status !== 0) {
       log(`production RSS run failed: ${r.stderr.slice(0, 500)}`);
       return null;
     }
     const v = JSON.parse(r.stdout) as { rss: number; base: number; heap: number; buffers: number };
-    return { rss_mb: r2(v.rss / 2 ** 20), baseline_mb: r2(v.base / 2 ** 20), live_mb: r2((v.heap + v.buffers) / 2 ** 20) };
+    return {
+      rss_mb: r2(v.rss / 2 ** 20),
+      baseline_mb: r2(v.base / 2 ** 20),
+      live_mb: r2((v.heap + v.buffers) / 2 ** 20),
+    };
   } catch (err) {
     log(`production RSS run failed: ${(err as Error).message}`);
     return null;
@@ -109,7 +116,9 @@ m.dispose();
 
 export async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stderr.write('usage: npm run --silent bench -- monitor [--json] [--ticks N (default 100)] [--si-ticks N (default 8)]\n');
+    process.stderr.write(
+      'usage: npm run --silent bench -- monitor [--json] [--ticks N (default 100)] [--si-ticks N (default 8)]\n',
+    );
     return;
   }
   const json = argv.includes('--json');

@@ -8,7 +8,16 @@
  * Progress goes to stderr. Also exports the shell driver and the corpus generator for the tests.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as pty from 'node-pty';
@@ -81,7 +90,10 @@ export class PtyShell {
     this.type(`echo QLMARK$((${n}*7))`);
     const end = Date.now() + timeoutMs;
     while (!this.output.includes(want)) {
-      if (Date.now() > end) throw new Error(`shell did not answer (${want}); output tail: ${JSON.stringify(this.output.slice(-400))}`);
+      if (Date.now() > end)
+        throw new Error(
+          `shell did not answer (${want}); output tail: ${JSON.stringify(this.output.slice(-400))}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -110,8 +122,34 @@ function rng(seed: number): () => number {
   };
 }
 
-const HEAD = ['ls', 'git status', 'cd ..', 'git diff', 'll', 'clear', 'git log --oneline', 'make', 'vim .', 'htop'];
-const WORDS = ['fix', 'update', 'parser', 'config', 'tests', 'docs', 'build', 'cache', 'login', 'deploy', 'refactor', 'api', 'ui', 'db'];
+const HEAD = [
+  'ls',
+  'git status',
+  'cd ..',
+  'git diff',
+  'll',
+  'clear',
+  'git log --oneline',
+  'make',
+  'vim .',
+  'htop',
+];
+const WORDS = [
+  'fix',
+  'update',
+  'parser',
+  'config',
+  'tests',
+  'docs',
+  'build',
+  'cache',
+  'login',
+  'deploy',
+  'refactor',
+  'api',
+  'ui',
+  'db',
+];
 const TEMPLATES: Array<(r: () => number, w: () => string, n: () => number) => string> = [
   (_, w) => `git commit -m "${w()} ${w()} ${w()}"`,
   (_, w) => `git checkout -b ${w()}-${w()}`,
@@ -133,20 +171,29 @@ const TEMPLATES: Array<(r: () => number, w: () => string, n: () => number) => st
   (_, w) => `find . -name "*.${w()}" -mtime -3`,
 ];
 
-export function* generateCorpus(count: number, seed = 42, start = Date.UTC(2024, 0, 1)): Generator<NewCommand> {
+export function* generateCorpus(
+  count: number,
+  seed = 42,
+  start = Date.UTC(2024, 0, 1),
+): Generator<NewCommand> {
   const r = rng(seed);
   const w = (): string => WORDS[Math.floor(r() * WORDS.length)] as string;
   const n = (): number => Math.floor(r() * 50);
   const span = 2 * 365 * 86_400_000;
-  const dirs = Array.from({ length: 200 }, (_, i) => `/home/alice/src/${WORDS[i % WORDS.length]}/${Math.floor(i / WORDS.length)}`);
+  const dirs = Array.from(
+    { length: 200 },
+    (_, i) => `/home/alice/src/${WORDS[i % WORDS.length]}/${Math.floor(i / WORDS.length)}`,
+  );
   let session = '';
   for (let i = 0; i < count; i++) {
     if (i % 200 === 0) session = `s${(i / 200).toString(16)}x${Math.floor(r() * 1e9).toString(16)}`;
     const x = r();
     let command: string;
     if (x < 0.45) command = HEAD[Math.floor(r() * HEAD.length)] as string;
-    else if (x < 0.97) command = (TEMPLATES[Math.floor(r() * TEMPLATES.length)] as (typeof TEMPLATES)[number])(r, w, n);
-    else command = `for f in $(ls *.${w()}); do echo "$f"; ${w()} --${w()} "$f" | tee -a /tmp/${w()}.log; done # ${Math.floor(r() * 1e6)}`;
+    else if (x < 0.97)
+      command = (TEMPLATES[Math.floor(r() * TEMPLATES.length)] as (typeof TEMPLATES)[number])(r, w, n);
+    else
+      command = `for f in $(ls *.${w()}); do echo "$f"; ${w()} --${w()} "$f" | tee -a /tmp/${w()}.log; done # ${Math.floor(r() * 1e6)}`;
     yield {
       ts: start + Math.floor((i / count) * span),
       duration: Math.floor(r() ** 3 * 5000),
@@ -163,7 +210,10 @@ export function* generateCorpus(count: number, seed = 42, start = Date.UTC(2024,
 }
 
 /** Builds (or reuses) a database with `count` generated commands. */
-export function generatedDb(count: number, dir = join(tmpdir(), 'ainl-questlog-bench')): { file: string; buildS: number | null } {
+export function generatedDb(
+  count: number,
+  dir = join(tmpdir(), 'ainl-questlog-bench'),
+): { file: string; buildS: number | null } {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `commands-${count}-v2.db`);
   if (existsSync(file)) return { file, buildS: null };
@@ -215,7 +265,8 @@ export function measureHook(shell: 'bash' | 'zsh', n = 20_000, rounds = 5): numb
   for ((i=0;i<${n};i++)); do __ql_preexec "echo $i"; __ql_precmd; done; t2=$EPOCHREALTIME
   echo "$t0 $t1 $t2"`;
     const script = `source ${JSON.stringify(HOOK(shell))}\nfor ((r=0;r<${rounds};r++)); do\n  ${body}\ndone`;
-    const args = shell === 'bash' ? ['--norc', '--noprofile', '-i', '-c', script] : ['-f', '-i', '-c', script];
+    const args =
+      shell === 'bash' ? ['--norc', '--noprofile', '-i', '-c', script] : ['-f', '-i', '-c', script];
     const outp = execFileSync(shell, args, {
       env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_DATA_HOME: dir, QL_QUIET: '1', PS0: '' },
       encoding: 'utf8',
@@ -231,10 +282,13 @@ export function measureHook(shell: 'bash' | 'zsh', n = 20_000, rounds = 5): numb
     }
     const spool = join(dir, 'ai-native-linux', 'spool');
     // sanity: the records were really written
-    const name = existsSync(spool) ? execFileSync('ls', [spool], { encoding: 'utf8' }).trim().split('\n')[0] : undefined;
+    const name = existsSync(spool)
+      ? execFileSync('ls', [spool], { encoding: 'utf8' }).trim().split('\n')[0]
+      : undefined;
     const written = name ? readFileSync(join(spool, name)) : Buffer.alloc(0);
     const records = written.toString('latin1').split('\x1e').length - 2;
-    if (records < n * rounds) throw new Error(`${shell} hook wrote ${records} records for ${n * rounds} commands`);
+    if (records < n * rounds)
+      throw new Error(`${shell} hook wrote ${records} records for ${n * rounds} commands`);
     return ((hooked - base) * 1000) / n;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -248,7 +302,15 @@ function measureInsert(n: number): { p50: number; p99: number; max: number } {
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      store.insertEvents([{ type: 'alert.fired', source: 'monitor', severity: 'warning', message: `cpu ${i % 100}% on core ${i % 8}`, data: { value: i % 100, core: i % 8 } }]);
+      store.insertEvents([
+        {
+          type: 'alert.fired',
+          source: 'monitor',
+          severity: 'warning',
+          message: `cpu ${i % 100}% on core ${i % 8}`,
+          data: { value: i % 100, core: i % 8 },
+        },
+      ]);
       times.push(performance.now() - t0);
       if (i % 1000 === 999) store.checkpoint(); // the daemon checkpoints on an idle timer
     }
@@ -269,11 +331,22 @@ function measureIngest(rows: number): number {
     const per = Math.ceil(rows / files);
     const gen = generateCorpus(rows, 7);
     for (let f = 0; f < files; f++) {
-      const parts: string[] = [['H', 'bash', `sess${f}`, 'alice', 'laptop', '/dev/pts/1', '1'].join(US) + '\x1e'];
+      const parts: string[] = [
+        ['H', 'bash', `sess${f}`, 'alice', 'laptop', '/dev/pts/1', '1'].join(US) + '\x1e',
+      ];
       for (let i = 0; i < per; i++) {
         const c = gen.next().value as NewCommand | undefined;
         if (!c) break;
-        parts.push(['h', String(c.exit), String(c.ts * 1000), String((c.ts + (c.duration ?? 0)) * 1000), c.cwd, `${String(i + 1).padStart(5)}  ${c.command}\n`].join(US) + '\x1e');
+        parts.push(
+          [
+            'h',
+            String(c.exit),
+            String(c.ts * 1000),
+            String((c.ts + (c.duration ?? 0)) * 1000),
+            c.cwd,
+            `${String(i + 1).padStart(5)}  ${c.command}\n`,
+          ].join(US) + '\x1e',
+        );
       }
       writeFileSync(join(spool, `bash-${f}-sess${f}.spool`), parts.join(''));
     }
@@ -301,7 +374,10 @@ const QUERIES: Array<{ query: string; mode: 'fulltext' | 'prefix' | 'fuzzy' }> =
   { query: 'kubectl get', mode: 'prefix' },
 ];
 
-function measureSearch(file: string, reps: number): { p95: number; p50: number; perQuery: Record<string, number>; filteredP95: number } {
+function measureSearch(
+  file: string,
+  reps: number,
+): { p95: number; p50: number; perQuery: Record<string, number>; filteredP95: number } {
   const store = QuestlogStore.open(file, { readonly: true });
   const all: number[] = [];
   const perQuery: Record<string, number> = {};
@@ -384,7 +460,15 @@ export function startDaemon(home: string, dataHome: string): ChildProcess {
   // node itself (not the tsx wrapper), so that SIGKILL hits the daemon and not a parent of it
   return spawn(process.execPath, ['--import', 'tsx', CLI, 'daemon'], {
     cwd: ROOT,
-    env: { ...process.env, HOME: home, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(home, 'cfg'), AINL_QUESTLOG__JOURNALD: 'false', AINL_QUESTLOG__INGEST_INTERVAL_MS: '100', AINL_LOG_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_DATA_HOME: dataHome,
+      XDG_CONFIG_HOME: join(home, 'cfg'),
+      AINL_QUESTLOG__JOURNALD: 'false',
+      AINL_QUESTLOG__INGEST_INTERVAL_MS: '100',
+      AINL_LOG_LEVEL: 'error',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }
@@ -450,7 +534,10 @@ export async function crashTest(total: number, opts: CrashOptions = {}): Promise
       ready = daemonReady(daemon);
     }
   })();
-  const shells = (['bash', 'zsh'] as const).map((shell) => ({ shell, sh: new PtyShell({ shell, home, dataHome }) }));
+  const shells = (['bash', 'zsh'] as const).map((shell) => ({
+    shell,
+    sh: new PtyShell({ shell, home, dataHome }),
+  }));
   const per = Math.ceil(total / shells.length);
   try {
     await Promise.all(shells.map((s) => s.sh.sync(30_000)));
@@ -489,7 +576,9 @@ export async function crashTest(total: number, opts: CrashOptions = {}): Promise
     await new Promise((r) => setTimeout(r, 500));
     if (!existsSync(db)) continue;
     const s = QuestlogStore.open(db, { readonly: true });
-    const stored = (s.db.prepare("SELECT count(*) AS n FROM commands WHERE command LIKE ': ql-%'").get() as { n: number }).n;
+    const stored = (
+      s.db.prepare("SELECT count(*) AS n FROM commands WHERE command LIKE ': ql-%'").get() as { n: number }
+    ).n;
     s.close();
     if (stored >= per * shells.length) break;
   }
@@ -497,7 +586,9 @@ export async function crashTest(total: number, opts: CrashOptions = {}): Promise
   await new Promise((r) => daemon.once('exit', r));
   const s = QuestlogStore.open(db);
   ingestSpools(s, join(dataHome, 'ai-native-linux', 'spool'));
-  const rows = s.db.prepare("SELECT command, count(*) AS n FROM commands WHERE command LIKE ': ql-%' GROUP BY command").all() as Array<{ command: string; n: number }>;
+  const rows = s.db
+    .prepare("SELECT command, count(*) AS n FROM commands WHERE command LIKE ': ql-%' GROUP BY command")
+    .all() as Array<{ command: string; n: number }>;
   const integrity = s.integrityCheck();
   s.close();
   const seen = new Map(rows.map((r) => [r.command, r.n]));
@@ -511,7 +602,15 @@ export async function crashTest(total: number, opts: CrashOptions = {}): Promise
     }
   }
   rmSync(home, { recursive: true, force: true });
-  return { commands: per * 2, stored: rows.reduce((a, r) => a + r.n, 0), duplicates, missing, kills, integrity, seconds: (performance.now() - t0) / 1000 };
+  return {
+    commands: per * 2,
+    stored: rows.reduce((a, r) => a + r.n, 0),
+    duplicates,
+    missing,
+    kills,
+    integrity,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 // ------------------------------------------------------------------ main

@@ -33,7 +33,9 @@ const log = (s: string): void => void process.stderr.write(s + '\n');
 
 export async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help')) {
-    process.stderr.write('usage: npm run --silent bench -- terminal [--json] [--mb N (flood size, default 20)] [--rounds N (echo rounds, default 50)]\n');
+    process.stderr.write(
+      'usage: npm run --silent bench -- terminal [--json] [--mb N (flood size, default 20)] [--rounds N (echo rounds, default 50)]\n',
+    );
     return;
   }
   const json = argv.includes('--json');
@@ -58,7 +60,10 @@ export async function main(argv: string[]): Promise<void> {
   const listeners = new Set<(name: string, p: { id: string; data?: string; seq?: number }) => void>();
   const pty = new Supervisor({
     name: 'pty',
-    launch: forkLauncher(resolve(import.meta.dirname, '../../src/hosts/ptyHost.ts'), { env, execArgv: ['--import', 'tsx'] }),
+    launch: forkLauncher(resolve(import.meta.dirname, '../../src/hosts/ptyHost.ts'), {
+      env,
+      execArgv: ['--import', 'tsx'],
+    }),
     onEvent: (name, payload) => {
       for (const l of listeners) l(name, payload as { id: string; data?: string });
     },
@@ -184,7 +189,10 @@ export async function main(argv: string[]): Promise<void> {
     }, 50);
     const fStart = performance.now();
     lag.enable();
-    await call('terminal:write', { id, data: `printf 'FLOODSTART%s\\n' $((3+4)); yes | head -c ${mb}M; printf 'FLOODEND%s\\n' $((4+5))\r` });
+    await call('terminal:write', {
+      id,
+      data: `printf 'FLOODSTART%s\\n' $((3+4)); yes | head -c ${mb}M; printf 'FLOODEND%s\\n' $((4+5))\r`,
+    });
     const deadline = Date.now() + 300_000;
     while (phase < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     lag.disable();
@@ -213,7 +221,9 @@ export async function main(argv: string[]): Promise<void> {
       parent_loop_lag_max_ms: r2(lag.max / 1e6),
       completed: phase === 2,
     };
-    log(`flood ${mb} MiB in ${fSec.toFixed(2)} s, lost ${expected - body} chars, parent loop lag p99 ${result.parent_loop_lag_p99_ms} ms`);
+    log(
+      `flood ${mb} MiB in ${fSec.toFixed(2)} s, lost ${expected - body} chars, parent loop lag p99 ${result.parent_loop_lag_p99_ms} ms`,
+    );
     await call('terminal:close', { id }).catch(() => undefined);
     if (json) process.stdout.write(JSON.stringify(result) + '\n');
     else for (const [k, v] of Object.entries(result)) process.stderr.write(`${k.padEnd(28)} ${String(v)}\n`);

@@ -10,7 +10,11 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { StreamingDetector, DEFAULT_DETECTOR, type DetectorOptions } from '../../src/services/monitor/detector';
+import {
+  StreamingDetector,
+  DEFAULT_DETECTOR,
+  type DetectorOptions,
+} from '../../src/services/monitor/detector';
 import {
   NAB_PROFILES,
   parseNabCsv,
@@ -32,7 +36,9 @@ const REPO = resolve(import.meta.dirname, '..', '..');
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`eval nab: ${msg}\n`);
-  process.stderr.write('usage: npm run --silent eval -- nab [--data DIR] [--out OUT] [--json] [--set key=value]\n');
+  process.stderr.write(
+    'usage: npm run --silent eval -- nab [--data DIR] [--out OUT] [--json] [--set key=value]\n',
+  );
   process.exit(msg ? 2 : 0);
 }
 
@@ -51,8 +57,10 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--help' || k === '-h') usage();
     else if (k === '--set') {
       const [key, v] = val().split('=');
-      if (!key || v === undefined || !(key in DEFAULT_DETECTOR)) usage(`--set: unknown detector option "${key}"`);
-      (a.set as Record<string, number | boolean>)[key] = v === 'true' ? true : v === 'false' ? false : Number(v);
+      if (!key || v === undefined || !(key in DEFAULT_DETECTOR))
+        usage(`--set: unknown detector option "${key}"`);
+      (a.set as Record<string, number | boolean>)[key] =
+        v === 'true' ? true : v === 'false' ? false : Number(v);
     } else usage(`unknown option ${k}`);
   }
   return a;
@@ -73,12 +81,13 @@ export async function main(argv: string[]): Promise<void> {
   const dataDir = join(args.data, 'data');
   let windowsJson: Record<string, Array<[string, string]>>;
   try {
-    windowsJson = JSON.parse(readFileSync(join(args.data, 'labels', 'combined_windows.json'), 'utf8')) as Record<
-      string,
-      Array<[string, string]>
-    >;
+    windowsJson = JSON.parse(
+      readFileSync(join(args.data, 'labels', 'combined_windows.json'), 'utf8'),
+    ) as Record<string, Array<[string, string]>>;
   } catch (err) {
-    process.stderr.write(`eval nab: cannot read ${join(args.data, 'labels', 'combined_windows.json')}: ${(err as Error).message}\n`);
+    process.stderr.write(
+      `eval nab: cannot read ${join(args.data, 'labels', 'combined_windows.json')}: ${(err as Error).message}\n`,
+    );
     process.exit(1);
   }
   let files: string[];
@@ -117,7 +126,9 @@ export async function main(argv: string[]): Promise<void> {
       }
     }
     rows += series.values.length;
-    const win = (windowsJson[rel] ?? []).map(([s, e]) => [parseNabTime(s), parseNabTime(e)] as [number, number]);
+    const win = (windowsJson[rel] ?? []).map(
+      ([s, e]) => [parseNabTime(s), parseNabTime(e)] as [number, number],
+    );
     corpus.push({ name: rel, scores, windows: windowsToRows(series.timestamps, win) });
     if (args.out) {
       const target = join(args.out, rel);
@@ -158,7 +169,10 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(
       `NAB (${report.files} files, ${report.windows} windows, ${rows} rows, ${report.elapsed_ms} ms)\n` +
         results
-          .map((r) => `  ${r.profile.padEnd(20)} ${r.score.toFixed(2).padStart(7)}  (threshold ${r.threshold.toFixed(4)}, TP ${r.tp}, FP ${r.fp}, FN ${r.fn})`)
+          .map(
+            (r) =>
+              `  ${r.profile.padEnd(20)} ${r.score.toFixed(2).padStart(7)}  (threshold ${r.threshold.toFixed(4)}, TP ${r.tp}, FP ${r.fp}, FN ${r.fn})`,
+          )
           .join('\n') +
         `\n  at the production threshold ${threshold}: standard ${report.at_production_threshold.standard}, ` +
         `low FP ${report.at_production_threshold.reward_low_FP}, low FN ${report.at_production_threshold.reward_low_FN}\n`,

@@ -46,7 +46,9 @@ export async function main(argv: string[]): Promise<void> {
   await initBashParser();
   const t0 = performance.now();
   const engine = OfflineEngine.load();
-  process.stderr.write(`nl2bash: engine loaded in ${(performance.now() - t0).toFixed(0)} ms; ${rows.length} queries\n`);
+  process.stderr.write(
+    `nl2bash: engine loaded in ${(performance.now() - t0).toFixed(0)} ms; ${rows.length} queries\n`,
+  );
   let top1 = 0;
   let top5 = 0;
   let exact = 0;

@@ -52,10 +52,19 @@ export async function main(argv: string[]): Promise<void> {
     try {
       verdict = checkCommandSync(row.cmd);
     } catch (err) {
-      verdict = { risk: 'caution', reasons: [`checker error: ${err instanceof Error ? err.message : String(err)}`] };
+      verdict = {
+        risk: 'caution',
+        reasons: [`checker error: ${err instanceof Error ? err.message : String(err)}`],
+      };
     }
-    if (json) process.stdout.write(`${JSON.stringify({ cmd: row.cmd, risk: verdict.risk, reasons: verdict.reasons })}\n`);
-    else process.stdout.write(`${verdict.risk.padEnd(10)} ${row.cmd}${verdict.risk === 'safe' ? '' : `\n           ${verdict.reasons.slice(0, 2).join('; ')}`}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ cmd: row.cmd, risk: verdict.risk, reasons: verdict.reasons })}\n`,
+      );
+    else
+      process.stdout.write(
+        `${verdict.risk.padEnd(10)} ${row.cmd}${verdict.risk === 'safe' ? '' : `\n           ${verdict.reasons.slice(0, 2).join('; ')}`}\n`,
+      );
     if (typeof row.expect === 'string' && RISKS.has(row.expect)) {
       scored++;
       if (row.expect === verdict.risk) exact++;
@@ -66,9 +75,13 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   const ms = performance.now() - t0;
-  process.stderr.write(`safety: ${n} commands in ${ms.toFixed(0)} ms (${n ? (ms / n).toFixed(2) : 0} ms each)\n`);
+  process.stderr.write(
+    `safety: ${n} commands in ${ms.toFixed(0)} ms (${n ? (ms / n).toFixed(2) : 0} ms each)\n`,
+  );
   if (scored > 0) {
-    process.stderr.write(`safety: acceptance ${barOk}/${scored} (${((100 * barOk) / scored).toFixed(1)}%), exact level ${exact}/${scored} (${((100 * exact) / scored).toFixed(1)}%)\n`);
+    process.stderr.write(
+      `safety: acceptance ${barOk}/${scored} (${((100 * barOk) / scored).toFixed(1)}%), exact level ${exact}/${scored} (${((100 * exact) / scored).toFixed(1)}%)\n`,
+    );
     for (const m of misses.slice(0, 20)) process.stderr.write(`  miss: ${m}\n`);
   }
 }

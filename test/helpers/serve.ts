@@ -19,7 +19,8 @@ export interface ServeProcess {
 }
 
 export function requireBuild(): void {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" before the integration tests`);
+  if (!existsSync(cliPath))
+    throw new Error(`${cliPath} is missing: run "npm run build" before the integration tests`);
 }
 
 /** A fresh temporary home with every XDG directory and /etc/ai-native-linux inside it. */

@@ -12,13 +12,31 @@ const repo = join(import.meta.dirname, '../..');
 const root = mkdtempSync(join(tmpdir(), 'ainl-ai-tty-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function run(request: string): { term: pty.IPty; output: () => string; waitFor: (re: RegExp, ms?: number) => Promise<void>; exit: Promise<number> } {
-  const term = pty.spawn(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'src/cli/ai.ts'), request], {
-    cwd: root,
-    cols: 120,
-    rows: 40,
-    env: { PATH: process.env.PATH ?? '', HOME: root, XDG_DATA_HOME: join(root, 'data'), XDG_CONFIG_HOME: join(root, 'config'), AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'), SHELL: '/bin/bash', NO_COLOR: '1', TERM: 'xterm' },
-  });
+function run(request: string): {
+  term: pty.IPty;
+  output: () => string;
+  waitFor: (re: RegExp, ms?: number) => Promise<void>;
+  exit: Promise<number>;
+} {
+  const term = pty.spawn(
+    process.execPath,
+    [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'src/cli/ai.ts'), request],
+    {
+      cwd: root,
+      cols: 120,
+      rows: 40,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: root,
+        XDG_DATA_HOME: join(root, 'data'),
+        XDG_CONFIG_HOME: join(root, 'config'),
+        AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
+        SHELL: '/bin/bash',
+        NO_COLOR: '1',
+        TERM: 'xterm',
+      },
+    },
+  );
   let buf = '';
   term.onData((d) => (buf += d));
   const exit = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));

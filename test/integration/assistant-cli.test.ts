@@ -7,7 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runAi } from '../../src/cli/ai';
 
 const root = mkdtempSync(join(tmpdir(), 'ainl-ai-cli-'));
-const env = { HOME: root, XDG_DATA_HOME: join(root, 'data'), XDG_CONFIG_HOME: join(root, 'config'), AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'), PATH: process.env.PATH, NO_COLOR: '1' };
+const env = {
+  HOME: root,
+  XDG_DATA_HOME: join(root, 'data'),
+  XDG_CONFIG_HOME: join(root, 'config'),
+  AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
+  PATH: process.env.PATH,
+  NO_COLOR: '1',
+};
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -28,7 +28,12 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
     }
     lastBody = JSON.parse(body) as typeof lastBody;
     lastAuth = req.headers.authorization;
-    const answer = mode === 'dangerous' ? 'rm -rf /\nls -la' : mode === 'empty' ? 'Sorry, I cannot help with that.' : '```bash\ndu -ah ~ | sort -rh | head -n 10\n```\nfind ~ -type f -size +1G';
+    const answer =
+      mode === 'dangerous'
+        ? 'rm -rf /\nls -la'
+        : mode === 'empty'
+          ? 'Sorry, I cannot help with that.'
+          : '```bash\ndu -ah ~ | sort -rh | head -n 10\n```\nfind ~ -type f -size +1G';
     if (mode === 'error') {
       res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"model not loaded"}');
       return;
@@ -66,7 +71,10 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-function service(over: Partial<ReturnType<typeof defaultConfig>['assistant']['llm']>, chunks?: string[]): AssistantService {
+function service(
+  over: Partial<ReturnType<typeof defaultConfig>['assistant']['llm']>,
+  chunks?: string[],
+): AssistantService {
   const cfg = defaultConfig().assistant;
   return new AssistantService({
     config: { ...cfg, llm: { ...cfg.llm, enabled: true, baseUrl: base, model: 'test-model', ...over } },
@@ -79,7 +87,12 @@ describe('LLM provider (contract test against a local OpenAI-compatible server)'
   it('streams, parses commands and sends model, context and the API key', async () => {
     mode = 'stream';
     const chunks: string[] = [];
-    const r = await askLlm({ baseUrl: base, model: 'm1', apiKey: 'sekret', timeoutMs: 5000, temperature: 0.2, maxTokens: 100 }, 'biggest files', { distro: 'Debian 12', shell: 'bash' }, (t) => chunks.push(t));
+    const r = await askLlm(
+      { baseUrl: base, model: 'm1', apiKey: 'sekret', timeoutMs: 5000, temperature: 0.2, maxTokens: 100 },
+      'biggest files',
+      { distro: 'Debian 12', shell: 'bash' },
+      (t) => chunks.push(t),
+    );
     expect(r.commands).toEqual(['du -ah ~ | sort -rh | head -n 10', 'find ~ -type f -size +1G']);
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks.join('')).toBe(r.text);
@@ -96,7 +109,11 @@ describe('LLM provider (contract test against a local OpenAI-compatible server)'
     const r = await s.suggest({ request: 'show the biggest files in my home' });
     expect(r.notices).toEqual([]);
     expect(r.llm).toBe('used');
-    expect(r.candidates[0]).toMatchObject({ source: 'llm', command: 'du -ah ~ | sort -rh | head -n 10', risk: 'safe' });
+    expect(r.candidates[0]).toMatchObject({
+      source: 'llm',
+      command: 'du -ah ~ | sort -rh | head -n 10',
+      risk: 'safe',
+    });
     expect(r.candidates.some((c) => c.source === 'offline')).toBe(true);
     expect(chunks.join('')).toContain('du -ah');
     s.close();
@@ -161,6 +178,10 @@ describe('LLM provider (contract test against a local OpenAI-compatible server)'
   });
 
   it('cleans model output into command lines', () => {
-    expect(parseCommands('Here are some options:\n1. `ls -la`\n2. $ ls -lh\n- ls -1\n# comment')).toEqual(['ls -la', 'ls -lh', 'ls -1']);
+    expect(parseCommands('Here are some options:\n1. `ls -la`\n2. $ ls -lh\n- ls -1\n# comment')).toEqual([
+      'ls -la',
+      'ls -lh',
+      'ls -1',
+    ]);
   });
 });

@@ -34,7 +34,8 @@ describe('ainl CLI (built, plain Node)', () => {
   it('status, config and usage errors answer as documented', () => {
     requireBuild();
     const { env, home } = tempEnv();
-    const run = (...args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { env, encoding: 'utf8' });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [cliPath, ...args], { env, encoding: 'utf8' });
     const status = run('status', '--json');
     expect(status.status).toBe(0);
     const parsed = JSON.parse(status.stdout) as { overview: { kernel: string } };
@@ -44,7 +45,9 @@ describe('ainl CLI (built, plain Node)', () => {
     writeFileSync(join(home, '.config', 'ai-native-linux', 'config.json'), '{"ui": {"theme": 7}}');
     const bad = run('config', '--json');
     expect(bad.status).toBe(1);
-    expect((JSON.parse(bad.stdout) as { problems: Array<{ path: string }> }).problems[0]?.path).toBe('ui.theme');
+    expect((JSON.parse(bad.stdout) as { problems: Array<{ path: string }> }).problems[0]?.path).toBe(
+      'ui.theme',
+    );
     const usage = run('serve', '--port', 'eighty');
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/port/);

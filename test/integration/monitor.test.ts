@@ -5,7 +5,16 @@
  * JSON alert log, and resolve. Needs root (mount, cgroups); parts skip with a reason otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +70,12 @@ function harness(over: Record<string, unknown>, name: string): Harness {
 }
 
 /** Ticks (real time) until the predicate holds or the time is up. */
-async function tickUntil(h: Harness, pred: () => boolean, timeoutMs = 15_000, stepMs = 250): Promise<boolean> {
+async function tickUntil(
+  h: Harness,
+  pred: () => boolean,
+  timeoutMs = 15_000,
+  stepMs = 250,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     h.monitor.tick();
@@ -71,8 +85,10 @@ async function tickUntil(h: Harness, pred: () => boolean, timeoutMs = 15_000, st
   return false;
 }
 
-const fired = (h: Harness, rule: string) => h.emitted.find((e) => e.state === 'fired' && e.alert.rule === rule)?.alert;
-const resolved = (h: Harness, rule: string) => h.emitted.find((e) => e.state === 'resolved' && e.alert.rule === rule)?.alert;
+const fired = (h: Harness, rule: string) =>
+  h.emitted.find((e) => e.state === 'fired' && e.alert.rule === rule)?.alert;
+const resolved = (h: Harness, rule: string) =>
+  h.emitted.find((e) => e.state === 'resolved' && e.alert.rule === rule)?.alert;
 
 function mountTmpfs(opts: string): string {
   const dir = mkdtempSync(join(tmp, 'fs-'));
@@ -83,7 +99,9 @@ function mountTmpfs(opts: string): string {
 }
 
 function expectSinks(h: Harness, rule: string): void {
-  const types = h.recorded.filter((e) => (e.data as { rule?: string } | undefined)?.rule === rule).map((e) => e.type);
+  const types = h.recorded
+    .filter((e) => (e.data as { rule?: string } | undefined)?.rule === rule)
+    .map((e) => e.type);
   expect(types).toContain('alert.fired');
   expect(types).toContain('alert.resolved');
   expect(h.recorded.every((e) => e.source === 'monitor')).toBe(true);
@@ -99,7 +117,10 @@ function expectSinks(h: Harness, rule: string): void {
 describe.skipIf(!isRoot)('monitor under generated load (root)', () => {
   it('disk space: a file filling a tmpfs fires HostOutOfDiskSpace with a du suggestion, and resolves', async () => {
     const dir = mountTmpfs('size=16m');
-    const h = harness({ rules: { HostOutOfDiskSpace: { forS: 1 }, HostClockJump: { enabled: false } } }, 'space');
+    const h = harness(
+      { rules: { HostOutOfDiskSpace: { forS: 1 }, HostClockJump: { enabled: false } } },
+      'space',
+    );
     h.monitor.tick();
     expect(fired(h, 'HostOutOfDiskSpace')).toBeUndefined();
     writeFileSync(join(dir, 'fill'), Buffer.alloc(15.5 * 2 ** 20, 1));
@@ -115,7 +136,10 @@ describe.skipIf(!isRoot)('monitor under generated load (root)', () => {
 
   it('inodes: many small files fire HostOutOfInodes, and resolve when removed', async () => {
     const dir = mountTmpfs('size=4m,nr_inodes=64');
-    const h = harness({ rules: { HostOutOfInodes: { forS: 0 }, HostClockJump: { enabled: false } } }, 'inodes');
+    const h = harness(
+      { rules: { HostOutOfInodes: { forS: 0 }, HostClockJump: { enabled: false } } },
+      'inodes',
+    );
     h.monitor.tick();
     for (let i = 0; i < 60; i++) writeFileSync(join(dir, `f${i}`), 'x');
     expect(await tickUntil(h, () => !!fired(h, 'HostOutOfInodes'))).toBe(true);
@@ -160,12 +184,24 @@ describe.skipIf(!isRoot)('monitor under generated load (root)', () => {
     const base = harness({}, 'membase');
     base.monitor.tick();
     const avail = base.monitor.current().metrics['mem.available_pct']!;
-    const h = harness({ rules: { HostOutOfMemory: { value: avail - 2.5, clear: avail - 1, forS: 0 }, HostClockJump: { enabled: false } } }, 'mem');
+    const h = harness(
+      {
+        rules: {
+          HostOutOfMemory: { value: avail - 2.5, clear: avail - 1, forS: 0 },
+          HostClockJump: { enabled: false },
+        },
+      },
+      'mem',
+    );
     h.monitor.tick();
     expect(fired(h, 'HostOutOfMemory')).toBeUndefined();
-    const hog = spawn(process.execPath, ['-e', "const b=Buffer.alloc(2**30,1);process.stdout.write('ready\\n');setInterval(()=>b[0]++,1000)"], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const hog = spawn(
+      process.execPath,
+      ['-e', "const b=Buffer.alloc(2**30,1);process.stdout.write('ready\\n');setInterval(()=>b[0]++,1000)"],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     children.push(hog);
     await new Promise<void>((res, rej) => {
       hog.stdout!.on('data', () => res());
@@ -185,7 +221,10 @@ describe.skipIf(!isRoot)('monitor under generated load (root)', () => {
   }, 120_000);
 
   it('CPU: burners on every core fire the CPU-load rule and the suggestion names a burner', async () => {
-    const h = harness({ rules: { HostHighCpuLoad: { value: 60, forS: 1 }, HostClockJump: { enabled: false } } }, 'cpu');
+    const h = harness(
+      { rules: { HostHighCpuLoad: { value: 60, forS: 1 }, HostClockJump: { enabled: false } } },
+      'cpu',
+    );
     const cores = Math.max(1, h.monitor.tick().cpu.cores);
     const pids: number[] = [];
     for (let i = 0; i < cores; i++) {
@@ -195,7 +234,14 @@ describe.skipIf(!isRoot)('monitor under generated load (root)', () => {
     }
     expect(await tickUntil(h, () => !!fired(h, 'HostHighCpuLoad'), 20_000, 500)).toBe(true);
     // the burners must be among the busiest processes by now
-    expect(await tickUntil(h, () => h.monitor.current().processes.topCpu.some((p) => pids.includes(p.pid)), 10_000, 500)).toBe(true);
+    expect(
+      await tickUntil(
+        h,
+        () => h.monitor.current().processes.topCpu.some((p) => pids.includes(p.pid)),
+        10_000,
+        500,
+      ),
+    ).toBe(true);
     const a = fired(h, 'HostHighCpuLoad')!;
     expect(a.suggestion.text).toMatch(/busiest processes/);
     expect(a.suggestion.command).toMatch(/^(renice -n 10 -p \d+|ps )/);
@@ -241,7 +287,9 @@ describe('monitor without root or load', () => {
     try {
       const hx = { ...h, monitor: m };
       expect(await tickUntil(hx, () => !!fired(h, 'HostSystemdServiceCrashed'))).toBe(true);
-      expect(fired(h, 'HostSystemdServiceCrashed')!.suggestion.command).toBe('journalctl -u backup.service -n 30 --no-pager');
+      expect(fired(h, 'HostSystemdServiceCrashed')!.suggestion.command).toBe(
+        'journalctl -u backup.service -n 30 --no-pager',
+      );
       failed = [];
       await sleep(1200);
       expect(await tickUntil(hx, () => !!resolved(h, 'HostSystemdServiceCrashed'))).toBe(true);
@@ -264,7 +312,13 @@ describe('monitor without root or load', () => {
   });
 
   it('bad rule configuration is reported and the monitor keeps running', () => {
-    const h = harness({ rules: { Nope: { metric: 'x y', op: '>', value: 1 }, HostHighLoad: { op: 'bigger' } }, mounts: { ignorePaths: '([' } }, 'bad');
+    const h = harness(
+      {
+        rules: { Nope: { metric: 'x y', op: '>', value: 1 }, HostHighLoad: { op: 'bigger' } },
+        mounts: { ignorePaths: '([' },
+      },
+      'bad',
+    );
     expect(h.monitor.ruleProblems.length).toBe(3);
     expect(h.monitor.ruleProblems.join('\n')).toMatch(/ignorePaths/);
     const s = h.monitor.tick();

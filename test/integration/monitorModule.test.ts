@@ -14,7 +14,8 @@ import { createQuestlogModule } from '../../src/services/questlog/module';
 let root: string;
 let svc: ComposedServices;
 const events: Array<{ name: string; payload: unknown }> = [];
-const call = (channel: string, req: unknown) => svc.dispatcher.invoke(channel, req, { transport: 'internal' });
+const call = (channel: string, req: unknown) =>
+  svc.dispatcher.invoke(channel, req, { transport: 'internal' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -39,7 +40,13 @@ beforeAll(async () => {
         anomaly: { enabled: false },
         rules: {
           // a custom rule that holds on every machine, to see the whole alert path
-          CoresPresent: { metric: 'cpu.cores', op: '>', value: 0, severity: 'warning', title: 'CPU cores present' },
+          CoresPresent: {
+            metric: 'cpu.cores',
+            op: '>',
+            value: 0,
+            severity: 'warning',
+            title: 'CPU cores present',
+          },
           Broken: { metric: 'cpu.cores' },
           HostClockJump: { enabled: false },
         },
@@ -67,7 +74,11 @@ describe('monitor service module', () => {
   it('serves the latest sample', async () => {
     const r = await call('monitor:current', {});
     expect(r.ok).toBe(true);
-    const s = (r as { value: { cpu: { cores: number }; metrics: Record<string, number>; memory: { totalBytes: number } } }).value;
+    const s = (
+      r as {
+        value: { cpu: { cores: number }; metrics: Record<string, number>; memory: { totalBytes: number } };
+      }
+    ).value;
     expect(s.cpu.cores).toBeGreaterThan(0);
     expect(s.memory.totalBytes).toBeGreaterThan(0);
     expect(s.metrics['cpu.busy_pct']).toBeGreaterThanOrEqual(0);
@@ -76,7 +87,11 @@ describe('monitor service module', () => {
   it('pushes compact samples every interval', () => {
     const samples = events.filter((e) => e.name === 'monitor:sample');
     expect(samples.length).toBeGreaterThanOrEqual(2);
-    expect(samples[0]!.payload).toMatchObject({ cpuPct: expect.any(Number), memPct: expect.any(Number), load1: expect.any(Number) });
+    expect(samples[0]!.payload).toMatchObject({
+      cpuPct: expect.any(Number),
+      memPct: expect.any(Number),
+      load1: expect.any(Number),
+    });
   });
 
   it('serves decimated history and rejects bad requests', async () => {
@@ -93,18 +108,26 @@ describe('monitor service module', () => {
   });
 
   it('reports the effective rules and the bad one', async () => {
-    const r = (await call('monitor:rules', {})) as { ok: true; value: { rules: Array<{ id: string; source: string; enabled: boolean }>; problems: string[] } };
+    const r = (await call('monitor:rules', {})) as {
+      ok: true;
+      value: { rules: Array<{ id: string; source: string; enabled: boolean }>; problems: string[] };
+    };
     expect(r.value.rules.find((x) => x.id === 'CoresPresent')?.source).toBe('custom');
     expect(r.value.rules.find((x) => x.id === 'HostClockJump')?.enabled).toBe(false);
     expect(r.value.problems.join('\n')).toMatch(/monitor\.rules\.Broken/);
   });
 
   it('fires the alert: monitor:alerts, the push event, alerts.jsonl and the Quest Log', async () => {
-    const r = (await call('monitor:alerts', {})) as { ok: true; value: { active: Array<{ rule: string; suggestion: { text: string } }> } };
+    const r = (await call('monitor:alerts', {})) as {
+      ok: true;
+      value: { active: Array<{ rule: string; suggestion: { text: string } }> };
+    };
     const a = r.value.active.find((x) => x.rule === 'CoresPresent');
     expect(a).toBeDefined();
     expect(a!.suggestion.text.length).toBeGreaterThan(0);
-    expect(events.some((e) => e.name === 'monitor:alert' && (e.payload as { state: string }).state === 'fired')).toBe(true);
+    expect(
+      events.some((e) => e.name === 'monitor:alert' && (e.payload as { state: string }).state === 'fired'),
+    ).toBe(true);
     const log = readFileSync(join(root, 'data', 'ai-native-linux', 'alerts.jsonl'), 'utf8');
     expect(log).toMatch(/"rule":"CoresPresent"/);
     let found = false;

@@ -190,14 +190,17 @@ describe.skipIf(why !== null)(`packaging on real systemd${why ? ` (skipped: ${wh
           async () => {
             const r = await asUser('questlog status --json');
             if (r.code !== 0) return false;
-            daemonPid = (JSON.parse(r.stdout) as { daemon: { pid: number | null } | null }).daemon?.pid ?? null;
+            daemonPid =
+              (JSON.parse(r.stdout) as { daemon: { pid: number | null } | null }).daemon?.pid ?? null;
             return daemonPid !== null;
           },
           75_000,
           'questlog status showing the daemon started by the user unit',
         );
       } catch (err) {
-        const why = await asUser('systemctl --user status --no-pager ai-native-linux.service; journalctl --user --no-pager -n 30');
+        const why = await asUser(
+          'systemctl --user status --no-pager ai-native-linux.service; journalctl --user --no-pager -n 30',
+        );
         throw new Error(`${(err as Error).message}\n${why.stdout}${why.stderr}`, { cause: err });
       }
       const mainPid = Number(

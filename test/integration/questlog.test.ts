@@ -3,7 +3,18 @@
  * service module ingesting their spools, and the CLI as a newcomer would use it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -40,7 +51,13 @@ const waitFor = async (pred: () => boolean, ms = 20_000): Promise<void> => {
 
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'ql-int-'));
-  env = { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), XDG_RUNTIME_DIR: join(home, 'run'), PATH: process.env.PATH };
+  env = {
+    HOME: home,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_RUNTIME_DIR: join(home, 'run'),
+    PATH: process.env.PATH,
+  };
 });
 afterAll(() => {
   rmSync(home, { recursive: true, force: true });
@@ -83,10 +100,27 @@ describe.each(['bash', 'zsh'] as const)('%s captured end to end through the daem
     const hookFile = join(home, `hook.${shell}`);
     writeFileSync(hookFile, init.out);
     const shellHome = mkdtempSync(join(home, `home-${shell}-`));
-    const sh = new PtyShell({ shell, home: shellHome, dataHome, hookFile, preamble: shell === 'bash' ? 'HISTCONTROL=ignoreboth' : '' });
+    const sh = new PtyShell({
+      shell,
+      home: shellHome,
+      dataHome,
+      hookFile,
+      preamble: shell === 'bash' ? 'HISTCONTROL=ignoreboth' : '',
+    });
     try {
       await sh.sync();
-      for (const line of ['true', 'false', '(exit 3)', 'sleep 0.4', ' echo private', 'cd /tmp', 'pwd', 'echo dup', 'echo dup', 'for i in 1 2; do\necho "n$i"\ndone']) {
+      for (const line of [
+        'true',
+        'false',
+        '(exit 3)',
+        'sleep 0.4',
+        ' echo private',
+        'cd /tmp',
+        'pwd',
+        'echo dup',
+        'echo dup',
+        'for i in 1 2; do\necho "n$i"\ndone',
+      ]) {
         sh.type(line.replace(/\n/g, '\r'));
       }
       await sh.sync();
@@ -98,9 +132,13 @@ describe.each(['bash', 'zsh'] as const)('%s captured end to end through the daem
       await sh.exit();
     }
     const mine = (): QuestCommand[] =>
-      mod.store.search({ shell, limit: 100, order: 'oldest' }).items.filter((c) => !c.command.startsWith('echo QLMARK'));
+      mod.store
+        .search({ shell, limit: 100, order: 'oldest' })
+        .items.filter((c) => !c.command.startsWith('echo QLMARK'));
     await waitFor(() => mine().length >= 10).catch((e: Error) => {
-      throw new Error(`${e.message}: ${JSON.stringify(mine().map((r) => [r.command, r.exit]))} output: ${JSON.stringify(sh.output.slice(-1500))}`);
+      throw new Error(
+        `${e.message}: ${JSON.stringify(mine().map((r) => [r.command, r.exit]))} output: ${JSON.stringify(sh.output.slice(-1500))}`,
+      );
     });
     const rows = mine();
     const byCmd = (c: string): QuestCommand | undefined => rows.find((r) => r.command === c);
@@ -116,7 +154,9 @@ describe.each(['bash', 'zsh'] as const)('%s captured end to end through the daem
     expect(byCmd('pwd')?.cwd).toBe('/tmp');
     expect(rows.filter((r) => r.command === 'echo dup')).toHaveLength(2);
     const loop = rows.find((r) => r.command.startsWith('for i in 1 2'));
-    expect(loop?.command).toMatch(shell === 'zsh' ? /^for i in 1 2; do\necho "n\$i"\ndone$/ : /^for i in 1 2; do echo "n\$i"; done$/);
+    expect(loop?.command).toMatch(
+      shell === 'zsh' ? /^for i in 1 2; do\necho "n\$i"\ndone$/ : /^for i in 1 2; do echo "n\$i"; done$/,
+    );
     expect(byCmd('sleep 5')?.exit).toBe(130);
     const first = rows[0] as QuestCommand;
     expect(first.shell).toBe(shell);
@@ -126,7 +166,11 @@ describe.each(['bash', 'zsh'] as const)('%s captured end to end through the daem
     expect(rows.every((r) => r.session === first.session)).toBe(true);
     await waitFor(() => appended.length > 0);
     // the spool of the exited shell is removed once read
-    await waitFor(() => !existsSync(join(dataHome, 'ai-native-linux', 'spool')) || readdir(join(dataHome, 'ai-native-linux', 'spool')).length === 0);
+    await waitFor(
+      () =>
+        !existsSync(join(dataHome, 'ai-native-linux', 'spool')) ||
+        readdir(join(dataHome, 'ai-native-linux', 'spool')).length === 0,
+    );
   }, 60_000);
 });
 
@@ -178,7 +222,10 @@ describe('the questlog CLI as a newcomer uses it', () => {
     const csv = readFileSync(csvFile, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('id,ts,duration,exit,command,cwd,user,host,tty,session,shell,redacted');
     expect(csv).toHaveLength(7);
-    const jl = (await cli('export', 'make')).out.trim().split('\n').map((l) => JSON.parse(l) as QuestCommand);
+    const jl = (await cli('export', 'make')).out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as QuestCommand);
     expect(jl.map((c) => c.command)).toEqual(['make test', 'make test']);
     expect(jl[0]!.ts).toBeLessThan(jl[1]!.ts);
 
@@ -224,12 +271,34 @@ describe('the questlog CLI as a newcomer uses it', () => {
       mkdirSync(join(app, 'resources', 'resources'), { recursive: true });
       symlinkSync(join(process.cwd(), 'resources', 'shell'), join(app, 'resources', 'resources', 'shell'));
       const profile = join(home, 'ai-native-linux.sh');
-      writeFileSync(profile, readFileSync(join(process.cwd(), 'resources', 'profile.d', 'ai-native-linux.sh'), 'utf8').replaceAll('@APP@', app));
+      writeFileSync(
+        profile,
+        readFileSync(join(process.cwd(), 'resources', 'profile.d', 'ai-native-linux.sh'), 'utf8').replaceAll(
+          '@APP@',
+          app,
+        ),
+      );
       const loginShellLoadsHook = (): boolean => {
-        const r = spawnSync('bash', ['--norc', '--noprofile', '-i', '-c', `PS1='$ '; . ${JSON.stringify(profile)}; declare -F __ql_precmd >/dev/null && echo LOADED`], {
-          env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: cfgHome, XDG_DATA_HOME: join(home, 'data-optin'), QL_QUIET: '1' },
-          encoding: 'utf8',
-        });
+        const r = spawnSync(
+          'bash',
+          [
+            '--norc',
+            '--noprofile',
+            '-i',
+            '-c',
+            `PS1='$ '; . ${JSON.stringify(profile)}; declare -F __ql_precmd >/dev/null && echo LOADED`,
+          ],
+          {
+            env: {
+              PATH: process.env.PATH,
+              HOME: home,
+              XDG_CONFIG_HOME: cfgHome,
+              XDG_DATA_HOME: join(home, 'data-optin'),
+              QL_QUIET: '1',
+            },
+            encoding: 'utf8',
+          },
+        );
         return r.stdout.includes('LOADED');
       };
       expect(loginShellLoadsHook()).toBe(false);
@@ -283,7 +352,10 @@ describe('the questlog CLI as a newcomer uses it', () => {
     expect(st).toMatchObject({ incognito: false, daemon: null });
     expect(st.commands).toBe(4);
     const ev = JSON.parse((await cli('list', '--events', '--json')).out);
-    expect(ev.items.map((e: { type: string }) => e.type)).toEqual(['questlog.incognito.off', 'questlog.incognito.on']);
+    expect(ev.items.map((e: { type: string }) => e.type)).toEqual([
+      'questlog.incognito.off',
+      'questlog.incognito.on',
+    ]);
   });
 });
 
@@ -303,27 +375,46 @@ describe('questlog CLI with an unusable data directory', () => {
   });
 
   const canDrop = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
-  it.skipIf(!canDrop)('reads a database in a read-only directory (another user) from a snapshot', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ql-ro-'));
-    try {
-      chmodSync(dir, 0o755);
-      const e2 = { ...env, HOME: dir, XDG_DATA_HOME: join(dir, 'd') };
-      const saved = env;
-      env = e2;
-      writeFileSync(join(dir, 'h'), 'echo from-root\n');
-      expect((await cli('import', 'bash', '--file', join(dir, 'h'))).code).toBe(0);
-      env = saved;
-      execFileSync('chmod', ['-R', 'a+rX', dir]);
-      const r = spawnSync(
-        'setpriv',
-        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', join(process.cwd(), 'src/cli/questlog.ts'), 'search', 'from-root'],
-        { env: { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, 'd') }, encoding: 'utf8', cwd: process.cwd(), timeout: 60_000 },
-      );
-      expect(r.stderr).toMatch(/not writable; reading a snapshot copy/);
-      expect(r.stdout).toMatch(/echo from-root/);
-      expect(r.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 90_000);
+  it.skipIf(!canDrop)(
+    'reads a database in a read-only directory (another user) from a snapshot',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ql-ro-'));
+      try {
+        chmodSync(dir, 0o755);
+        const e2 = { ...env, HOME: dir, XDG_DATA_HOME: join(dir, 'd') };
+        const saved = env;
+        env = e2;
+        writeFileSync(join(dir, 'h'), 'echo from-root\n');
+        expect((await cli('import', 'bash', '--file', join(dir, 'h'))).code).toBe(0);
+        env = saved;
+        execFileSync('chmod', ['-R', 'a+rX', dir]);
+        const r = spawnSync(
+          'setpriv',
+          [
+            '--reuid=65534',
+            '--regid=65534',
+            '--clear-groups',
+            process.execPath,
+            '--import',
+            'tsx',
+            join(process.cwd(), 'src/cli/questlog.ts'),
+            'search',
+            'from-root',
+          ],
+          {
+            env: { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, 'd') },
+            encoding: 'utf8',
+            cwd: process.cwd(),
+            timeout: 60_000,
+          },
+        );
+        expect(r.stderr).toMatch(/not writable; reading a snapshot copy/);
+        expect(r.stdout).toMatch(/echo from-root/);
+        expect(r.status).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });

@@ -47,7 +47,7 @@ function rawCall(ws: WebSocket, text: string, id: number | null): Promise<Record
 }
 
 describe('serve mode over WebSocket (real server, real background host)', () => {
-  it('answers system:overview with this machine\'s data for the right token and Origin', async () => {
+  it("answers system:overview with this machine's data for the right token and Origin", async () => {
     const ws = await connect({ origin: `http://127.0.0.1:${s.port}` });
     const r = await call(ws, 'system:overview', {});
     expect(r.ok).toBe(true);
@@ -71,11 +71,23 @@ describe('serve mode over WebSocket (real server, real background host)', () => 
 
   it('answers invalid payloads, unknown channels and malformed messages with problem codes', async () => {
     const ws = await connect();
-    expect(await call(ws, 'system:overview', { refresh: 'soon' })).toMatchObject({ ok: false, problem: 'invalid-input' });
-    expect(await call(ws, 'system:overview', { extra: 1 })).toMatchObject({ ok: false, problem: 'invalid-input' });
+    expect(await call(ws, 'system:overview', { refresh: 'soon' })).toMatchObject({
+      ok: false,
+      problem: 'invalid-input',
+    });
+    expect(await call(ws, 'system:overview', { extra: 1 })).toMatchObject({
+      ok: false,
+      problem: 'invalid-input',
+    });
     expect(await call(ws, 'system:shutdown', {})).toMatchObject({ ok: false, problem: 'not-found' });
-    expect(await rawCall(ws, '{not json', null)).toMatchObject({ id: null, ok: false, problem: 'invalid-input' });
-    expect(await rawCall(ws, JSON.stringify({ channel: 'system:overview' }), null)).toMatchObject({ problem: 'invalid-input' });
+    expect(await rawCall(ws, '{not json', null)).toMatchObject({
+      id: null,
+      ok: false,
+      problem: 'invalid-input',
+    });
+    expect(await rawCall(ws, JSON.stringify({ channel: 'system:overview' }), null)).toMatchObject({
+      problem: 'invalid-input',
+    });
     // still serving after all that
     expect(await call(ws, 'system:overview', {})).toMatchObject({ ok: true });
     ws.close();

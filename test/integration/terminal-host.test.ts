@@ -71,10 +71,16 @@ describe('pty host process', () => {
     expect(created.ok).toBe(true);
     const { id, pid } = (created as { value: { id: string; pid: number } }).value;
     expect(pid).toBeGreaterThan(0);
-    expect(await backend.invoke('terminal:write', { id, data: 'echo "via-host-$((7*6))"\r' })).toEqual({ ok: true, value: {} });
+    expect(await backend.invoke('terminal:write', { id, data: 'echo "via-host-$((7*6))"\r' })).toEqual({
+      ok: true,
+      value: {},
+    });
     await waitFor(() => dataOf(id).includes('via-host-42'), 'output through the host');
     expect((await backend.invoke('terminal:ack', { id, chars: dataOf(id).length })).ok).toBe(true);
-    const list = (await backend.invoke('terminal:list', {})) as { ok: true; value: { sessions: Array<{ id: string; unackedChars: number }> } };
+    const list = (await backend.invoke('terminal:list', {})) as {
+      ok: true;
+      value: { sessions: Array<{ id: string; unackedChars: number }> };
+    };
     expect(list.value.sessions.find((s) => s.id === id)?.unackedChars).toBe(0);
     const status = backend.status();
     expect(status.hosts.find((h) => h.name === 'pty')?.state).toBe('running');
@@ -83,7 +89,10 @@ describe('pty host process', () => {
   });
 
   it('validates at the front door and in the host', async () => {
-    expect(await backend.invoke('terminal:create', { cols: 5000, rows: 24 })).toMatchObject({ ok: false, problem: 'invalid-input' });
+    expect(await backend.invoke('terminal:create', { cols: 5000, rows: 24 })).toMatchObject({
+      ok: false,
+      problem: 'invalid-input',
+    });
     expect(await backend.invoke('terminal:resize', { id: 'missing', cols: 80, rows: 24 })).toMatchObject({
       ok: false,
       problem: 'not-found',

@@ -49,7 +49,11 @@ function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-function makeService(opts: Partial<TerminalServiceOptions> = {}): { svc: TerminalService; cap: Captured; d: Dispatcher } {
+function makeService(opts: Partial<TerminalServiceOptions> = {}): {
+  svc: TerminalService;
+  cap: Captured;
+  d: Dispatcher;
+} {
   const cap: Captured = { data: new Map(), seqs: new Map(), exits: new Map() };
   const emit: Emit = (event: EventName, payload: unknown) => {
     if (event === 'terminal:data') {
@@ -65,7 +69,13 @@ function makeService(opts: Partial<TerminalServiceOptions> = {}): { svc: Termina
       cap.exits.set(p.id, { exitCode: p.exitCode, signal: p.signal });
     }
   };
-  const svc = new TerminalService({ runtimeDir: join(root, 'run'), env: baseEnv(), hookDir: null, ...opts, emit });
+  const svc = new TerminalService({
+    runtimeDir: join(root, 'run'),
+    env: baseEnv(),
+    hookDir: null,
+    ...opts,
+    emit,
+  });
   services.push(svc);
   const d = new Dispatcher();
   d.register(svc.handlers());
@@ -97,14 +107,20 @@ async function problemOf(p: Promise<unknown>): Promise<string> {
 describe('terminal sessions with real shells', () => {
   it('runs bash: create → echo → terminal:data, listed with its cwd', async () => {
     const { cap, d } = makeService();
-    const r = (await call(d, 'terminal:create', { cols: 80, rows: 24, cwd: root })) as { id: string; shell: string; pid: number };
+    const r = (await call(d, 'terminal:create', { cols: 80, rows: 24, cwd: root })) as {
+      id: string;
+      shell: string;
+      pid: number;
+    };
     expect(r.shell).toBe('/bin/bash');
     expect(r.pid).toBeGreaterThan(0);
     await call(d, 'terminal:write', { id: r.id, data: 'echo "hello-$((20+22))"\r' });
     await waitFor(() => output(cap, r.id).includes('hello-42'), 'echo output');
     const seqs = cap.seqs.get(r.id) ?? [];
     expect(seqs).toEqual(seqs.map((_, i) => i + 1)); // 1, 2, 3 … without gaps
-    const list = (await call(d, 'terminal:list', {})) as { sessions: Array<{ id: string; cwd: string; process: string; cols: number }> };
+    const list = (await call(d, 'terminal:list', {})) as {
+      sessions: Array<{ id: string; cwd: string; process: string; cols: number }>;
+    };
     const s = list.sessions.find((x) => x.id === r.id);
     expect(s?.cwd).toBe(root);
     expect(s?.cols).toBe(80);
@@ -121,7 +137,10 @@ describe('terminal sessions with real shells', () => {
 
   it.skipIf(!haveZsh)('runs zsh with the generated ZDOTDIR, restoring the user ZDOTDIR', async () => {
     const { cap, d } = makeService();
-    const r = (await call(d, 'terminal:create', { cols: 80, rows: 24, shell: 'zsh' })) as { id: string; shell: string };
+    const r = (await call(d, 'terminal:create', { cols: 80, rows: 24, shell: 'zsh' })) as {
+      id: string;
+      shell: string;
+    };
     expect(r.shell).toMatch(/\/zsh$/);
     await call(d, 'terminal:write', { id: r.id, data: 'echo "z$((6*7)) zd=$ZDOTDIR"\r' });
     await waitFor(() => output(cap, r.id).includes(`z42 zd=${home}`), 'zsh echo');
@@ -137,7 +156,9 @@ describe('terminal sessions with real shells', () => {
     expect(cap.exits.get(id)).toEqual({ exitCode: 7, signal: null });
     expect(output(cap, id)).toContain('bye-9');
     expect(svc.list().some((s) => s.id === id)).toBe(false);
-    expect(await problemOf(call(d, 'terminal:write', { id, data: 'x' }))).toMatch(/^not-found: .*no terminal session/);
+    expect(await problemOf(call(d, 'terminal:write', { id, data: 'x' }))).toMatch(
+      /^not-found: .*no terminal session/,
+    );
   });
 
   it('terminal:close hangs up the shell and reports its exit', async () => {
@@ -226,8 +247,13 @@ describe('terminal sessions with real shells', () => {
     const text = unit.repeat(40_000); // ~560 KB
     const file = join(root, 'utf8.txt');
     writeFileSync(file, text);
-    const { id } = (await call(d, 'terminal:create', { cols: 80, rows: 24, flowControl: false })) as { id: string };
-    await call(d, 'terminal:write', { id, data: `printf 'S%s\\n' $((1+1)); cat '${file}'; printf 'E%s\\n' $((1+2))\r` });
+    const { id } = (await call(d, 'terminal:create', { cols: 80, rows: 24, flowControl: false })) as {
+      id: string;
+    };
+    await call(d, 'terminal:write', {
+      id,
+      data: `printf 'S%s\\n' $((1+1)); cat '${file}'; printf 'E%s\\n' $((1+2))\r`,
+    });
     await waitFor(() => output(cap, id).includes('E3'), 'end of the UTF-8 stream', 30_000);
     const all = output(cap, id);
     const body = all.slice(all.indexOf('S2\r\n') + 4, all.lastIndexOf('E3'));
@@ -239,14 +265,23 @@ describe('terminal sessions with real shells', () => {
 
   it('strips secret-looking and app-internal variables, sets terminal identity', async () => {
     const { cap, d } = makeService({
-      env: baseEnv({ MY_API_TOKEN: 'tok-123', DB_PASSWORD: 'pw', NODE_OPTIONS: '--inspect', SSH_AUTH_SOCK: '/tmp/agent.sock', KEEP_ME: 'yes' }),
+      env: baseEnv({
+        MY_API_TOKEN: 'tok-123',
+        DB_PASSWORD: 'pw',
+        NODE_OPTIONS: '--inspect',
+        SSH_AUTH_SOCK: '/tmp/agent.sock',
+        KEEP_ME: 'yes',
+      }),
     });
     const { id } = (await call(d, 'terminal:create', { cols: 100, rows: 24 })) as { id: string };
     await call(d, 'terminal:write', {
       id,
       data: 'echo "[${MY_API_TOKEN:-none}|${DB_PASSWORD:-none}|${NODE_OPTIONS:-none}|$SSH_AUTH_SOCK|$KEEP_ME|$TERM|${AINL_TERMINAL_ID:0:1}]"\r',
     });
-    await waitFor(() => output(cap, id).includes('[none|none|none|/tmp/agent.sock|yes|xterm-256color|t]'), 'environment line');
+    await waitFor(
+      () => output(cap, id).includes('[none|none|none|/tmp/agent.sock|yes|xterm-256color|t]'),
+      'environment line',
+    );
   });
 
   it.skipIf(!haveZsh)('loads ~/.bashrc then the Quest Log hook (bash and zsh)', async () => {
@@ -259,8 +294,14 @@ describe('terminal sessions with real shells', () => {
     writeFileSync(join(h2, '.bashrc'), 'AINL_ORDER="rc,"\n');
     writeFileSync(join(h2, '.zshrc'), 'AINL_ORDER="zrc,"\n');
     const { cap, d } = makeService({ hookDir, env: baseEnv({ HOME: h2 }) });
-    const b = (await call(d, 'terminal:create', { cols: 80, rows: 24 })) as { id: string; questlogHook: boolean };
-    const z = (await call(d, 'terminal:create', { cols: 80, rows: 24, shell: 'zsh' })) as { id: string; questlogHook: boolean };
+    const b = (await call(d, 'terminal:create', { cols: 80, rows: 24 })) as {
+      id: string;
+      questlogHook: boolean;
+    };
+    const z = (await call(d, 'terminal:create', { cols: 80, rows: 24, shell: 'zsh' })) as {
+      id: string;
+      questlogHook: boolean;
+    };
     expect(b.questlogHook).toBe(true);
     expect(z.questlogHook).toBe(true);
     await call(d, 'terminal:write', { id: b.id, data: 'echo "order=$AINL_ORDER"\r' });
@@ -279,8 +320,16 @@ describe('terminal input validation', () => {
       ['terminal:create', { cols: 80.5, rows: 24 }, /^invalid-input/],
       ['terminal:create', { cols: 80, rows: 24, evil: true }, /^invalid-input/],
       ['terminal:create', { cols: 80, rows: 24, cwd: 'relative/dir' }, /^invalid-input: .*absolute/],
-      ['terminal:create', { cols: 80, rows: 24, cwd: join(root, 'missing') }, /^not-found: .*not an existing directory/],
-      ['terminal:create', { cols: 80, rows: 24, shell: '/usr/bin/python3' }, /^invalid-input: .*\/etc\/shells/],
+      [
+        'terminal:create',
+        { cols: 80, rows: 24, cwd: join(root, 'missing') },
+        /^not-found: .*not an existing directory/,
+      ],
+      [
+        'terminal:create',
+        { cols: 80, rows: 24, shell: '/usr/bin/python3' },
+        /^invalid-input: .*\/etc\/shells/,
+      ],
       ['terminal:create', { cols: 80, rows: 24, shell: 'sh -c evil' }, /^invalid-input: .*absolute/],
       ['terminal:write', { id: '../../etc/passwd', data: 'x' }, /^invalid-input: terminal:write: id/],
       ['terminal:write', { id: 'nope', data: 'x' }, /^not-found: no terminal session "nope"/],
@@ -291,13 +340,18 @@ describe('terminal input validation', () => {
       ['terminal:close', { id: '' }, /^invalid-input/],
     ];
     for (const [channel, payload, expected] of cases) {
-      expect(await problemOf(call(d, channel, payload)), `${channel} ${JSON.stringify(payload).slice(0, 60)}`).toMatch(expected);
+      expect(
+        await problemOf(call(d, channel, payload)),
+        `${channel} ${JSON.stringify(payload).slice(0, 60)}`,
+      ).toMatch(expected);
     }
   });
 
   it('refuses more sessions than the limit', async () => {
     const { d } = makeService({ maxSessions: 1 });
     await call(d, 'terminal:create', { cols: 80, rows: 24 });
-    expect(await problemOf(call(d, 'terminal:create', { cols: 80, rows: 24 }))).toMatch(/^unavailable: too many terminal sessions/);
+    expect(await problemOf(call(d, 'terminal:create', { cols: 80, rows: 24 }))).toMatch(
+      /^unavailable: too many terminal sessions/,
+    );
   });
 });

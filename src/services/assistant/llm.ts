@@ -36,7 +36,10 @@ export class LlmError extends Error {
   }
 }
 
-export function buildMessages(request: string, ctx: LlmContext): Array<{ role: 'system' | 'user'; content: string }> {
+export function buildMessages(
+  request: string,
+  ctx: LlmContext,
+): Array<{ role: 'system' | 'user'; content: string }> {
   const facts = [
     ctx.distro ? `OS: ${ctx.distro}` : null,
     ctx.shell ? `shell: ${ctx.shell}` : null,
@@ -63,13 +66,20 @@ export function parseCommands(text: string): string[] {
   for (let line of text.replace(/```[a-z]*\n?/gi, '\n').split('\n')) {
     line = line.trim();
     if (!line || line.startsWith('#') || line.startsWith('//')) continue;
-    line = line.replace(/^(\d+[.)]|[-*•])\s+/, '').replace(/^\$\s+/, '').trim();
+    line = line
+      .replace(/^(\d+[.)]|[-*•])\s+/, '')
+      .replace(/^\$\s+/, '')
+      .trim();
     if (/^`[^`]+`$/.test(line)) line = line.slice(1, -1).trim();
     if (!line || line.length > 2000) continue;
     if (/^(here|this|the|note|sure|explanation|alternatively)\b/i.test(line) && /[.:]$/.test(line)) continue;
     // prose, not a command: "Sorry, I cannot …", "You can use …."
     const first = line.split(/\s+/)[0] ?? '';
-    if (/[,:]$/.test(first) || (/^[A-Z][a-z]+$/.test(first) && /[.!?]$/.test(line) && line.split(/\s+/).length > 3)) continue;
+    if (
+      /[,:]$/.test(first) ||
+      (/^[A-Z][a-z]+$/.test(first) && /[.!?]$/.test(line) && line.split(/\s+/).length > 3)
+    )
+      continue;
     if (!out.includes(line)) out.push(line);
     if (out.length >= 3) break;
   }
@@ -85,9 +95,18 @@ function endpoint(baseUrl: string): string {
  * Asks the model; `onChunk` receives streamed text. Throws LlmError on timeout, connection
  * failure, HTTP errors or an unusable answer.
  */
-export async function askLlm(settings: LlmSettings, request: string, ctx: LlmContext, onChunk?: (text: string) => void, signal?: AbortSignal): Promise<LlmResult> {
+export async function askLlm(
+  settings: LlmSettings,
+  request: string,
+  ctx: LlmContext,
+  onChunk?: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<LlmResult> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new LlmError('timeout', `LLM did not answer within ${settings.timeoutMs} ms`)), settings.timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new LlmError('timeout', `LLM did not answer within ${settings.timeoutMs} ms`)),
+    settings.timeoutMs,
+  );
   const onAbort = (): void => controller.abort(new LlmError('unavailable', 'cancelled'));
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -122,7 +141,10 @@ export async function askLlm(settings: LlmSettings, request: string, ctx: LlmCon
     }
     if (!res.ok) {
       const body = await res.text().catch(() => '');
-      throw new LlmError('unavailable', `LLM endpoint answered HTTP ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+      throw new LlmError(
+        'unavailable',
+        `LLM endpoint answered HTTP ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`,
+      );
     }
     let text = '';
     const type = res.headers.get('content-type') ?? '';
@@ -143,7 +165,9 @@ export async function askLlm(settings: LlmSettings, request: string, ctx: LlmCon
             const data = line.slice(5).trim();
             if (data === '[DONE]') continue;
             try {
-              const j = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string }; message?: { content?: string } }> };
+              const j = JSON.parse(data) as {
+                choices?: Array<{ delta?: { content?: string }; message?: { content?: string } }>;
+              };
               const piece = j.choices?.[0]?.delta?.content ?? j.choices?.[0]?.message?.content ?? '';
               if (piece) {
                 text += piece;

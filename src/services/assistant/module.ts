@@ -14,7 +14,11 @@ export const createAssistantModule: ServiceFactory = (ctx) => {
     log: ctx.log,
   });
   // load the grammar and knowledge base off the request path
-  void service.init().catch((err: unknown) => ctx.log.warn('assistant: init failed', { error: err instanceof Error ? err.message : String(err) }));
+  void service
+    .init()
+    .catch((err: unknown) =>
+      ctx.log.warn('assistant: init failed', { error: err instanceof Error ? err.message : String(err) }),
+    );
 
   // Exit codes "from the Quest Log": when it stores new shell commands, attach their exit codes
   // to the suggestions they came from (history success rates re-rank later candidates).

@@ -12,7 +12,14 @@ import type { EventRecorder } from '../core/module';
 import { baseName, extractCommands } from './bash/commands';
 import { initBashParser } from './bash/parser';
 import { unwrap } from './bash/wrappers';
-import { analyseContext, installCommand, isAvailable, packageFor, type FailureSource, type ShellContext } from './context';
+import {
+  analyseContext,
+  installCommand,
+  isAvailable,
+  packageFor,
+  type FailureSource,
+  type ShellContext,
+} from './context';
 import { OfflineEngine } from './engine/engine';
 import { explainSync, type Explanation } from './explain/explain';
 import { AssistantHistory, type HistoryRow, type HistoryStats, type Outcome } from './history';
@@ -36,7 +43,10 @@ export const MAX_REQUEST = 2000;
 /** Removes control characters, collapses whitespace. */
 export function cleanRequest(raw: string): string {
   // eslint-disable-next-line no-control-regex
-  return raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  return raw
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The programs a command line runs (through sudo, xargs, find -exec …). */
@@ -68,7 +78,10 @@ export function briefly(command: string): string {
   try {
     const parts = explainSync(command).parts;
     const programs = parts.filter((p) => p.kind === 'command').map((p) => `${p.text}: ${p.explanation}`);
-    const options = parts.filter((p) => p.kind === 'option' && !p.explanation.startsWith('an option')).slice(0, 2).map((p) => `${p.text} ${p.explanation}`);
+    const options = parts
+      .filter((p) => p.kind === 'option' && !p.explanation.startsWith('an option'))
+      .slice(0, 2)
+      .map((p) => `${p.text} ${p.explanation}`);
     return [...programs.slice(0, 3), ...options].join('; ');
   } catch {
     return command;
@@ -80,7 +93,10 @@ export class AssistantService {
   private readonly history: AssistantHistory;
 
   constructor(private readonly deps: AssistantDeps) {
-    this.history = new AssistantHistory(deps.dataDir ? join(deps.dataDir, 'assistant.db') : ':memory:', deps.config.historyLimit);
+    this.history = new AssistantHistory(
+      deps.dataDir ? join(deps.dataDir, 'assistant.db') : ':memory:',
+      deps.config.historyLimit,
+    );
   }
 
   /** Loads the grammar and the knowledge base (about a second); idempotent. */
@@ -100,9 +116,22 @@ export class AssistantService {
     return explainSync(command);
   }
 
-  private candidateFrom(command: string, confidence: number, explanation: string, source: 'offline' | 'llm', ctx: ShellContext): Candidate {
+  private candidateFrom(
+    command: string,
+    confidence: number,
+    explanation: string,
+    source: 'offline' | 'llm',
+    ctx: ShellContext,
+  ): Candidate {
     const verdict = checkCommandSync(command);
-    const c: Candidate = { command, confidence: Math.max(0, Math.min(1, confidence)), explanation, risk: verdict.risk, reasons: verdict.reasons, source };
+    const c: Candidate = {
+      command,
+      confidence: Math.max(0, Math.min(1, confidence)),
+      explanation,
+      risk: verdict.risk,
+      reasons: verdict.reasons,
+      source,
+    };
     const missing = programsOf(command).find((p) => !isAvailable(p, ctx.commands));
     if (missing) {
       const pkg = packageFor(missing);
@@ -115,11 +144,22 @@ export class AssistantService {
     return c;
   }
 
-  async suggest(input: { request: string; cwd?: string; shell?: string; limit?: number }, signal?: AbortSignal): Promise<SuggestResponse> {
+  async suggest(
+    input: { request: string; cwd?: string; shell?: string; limit?: number },
+    signal?: AbortSignal,
+  ): Promise<SuggestResponse> {
     const started = performance.now();
     const request = cleanRequest(input.request);
-    if (!request) throw new Problem('invalid-input', 'the request is empty: describe what you want to do, e.g. "find files over 1 GB in my home"');
-    if (request.length > MAX_REQUEST) throw new Problem('invalid-input', `the request is too long (${request.length} characters; at most ${MAX_REQUEST})`);
+    if (!request)
+      throw new Problem(
+        'invalid-input',
+        'the request is empty: describe what you want to do, e.g. "find files over 1 GB in my home"',
+      );
+    if (request.length > MAX_REQUEST)
+      throw new Problem(
+        'invalid-input',
+        `the request is too long (${request.length} characters; at most ${MAX_REQUEST})`,
+      );
     await this.init();
     const engine = this.engine as OfflineEngine;
     const cfg = this.deps.config;
@@ -135,13 +175,25 @@ export class AssistantService {
         const res = await askLlm(
           cfg.llm,
           request,
-          cfg.llm.sendContext ? { distro: ctx.distro, shell: ctx.shell, cwd: ctx.cwd, files: ctx.files, packageManager: ctx.packageManager } : { distro: ctx.distro, shell: ctx.shell },
+          cfg.llm.sendContext
+            ? {
+                distro: ctx.distro,
+                shell: ctx.shell,
+                cwd: ctx.cwd,
+                files: ctx.files,
+                packageManager: ctx.packageManager,
+              }
+            : { distro: ctx.distro, shell: ctx.shell },
           (t) => this.deps.onLlmChunk?.(id, t, false),
           signal,
         );
         this.deps.onLlmChunk?.(id, '', true);
         llm = 'used';
-        res.commands.forEach((cmd, i) => candidates.push(this.candidateFrom(cmd, 0.8 - i * 0.1, `suggested by ${cfg.llm.model}`, 'llm', ctx)));
+        res.commands.forEach((cmd, i) =>
+          candidates.push(
+            this.candidateFrom(cmd, 0.8 - i * 0.1, `suggested by ${cfg.llm.model}`, 'llm', ctx),
+          ),
+        );
       } catch (err) {
         llm = 'failed';
         this.deps.onLlmChunk?.(id, '', true);
@@ -159,42 +211,71 @@ export class AssistantService {
     }
 
     if (cfg.learnFromHistory) {
-      for (const c of candidates) c.confidence = Math.max(0, Math.min(1, c.confidence + this.history.bonus(c.command)));
+      for (const c of candidates)
+        c.confidence = Math.max(0, Math.min(1, c.confidence + this.history.bonus(c.command)));
       const llmFirst = candidates.filter((c) => c.source === 'llm');
       const rest = candidates.filter((c) => c.source !== 'llm');
       // keep the engine's first choice unless history clearly prefers another
       const [head, ...tail] = rest;
       tail.sort((a, b) => b.confidence - a.confidence);
       const reordered = head ? [head, ...tail] : tail;
-      if (head && tail[0] && tail[0].confidence > head.confidence + 0.1) reordered.sort((a, b) => b.confidence - a.confidence);
+      if (head && tail[0] && tail[0].confidence > head.confidence + 0.1)
+        reordered.sort((a, b) => b.confidence - a.confidence);
       candidates = [...llmFirst, ...reordered];
     }
 
     const blocked = candidates.filter((c) => c.risk === 'blocked');
     if (blocked.length > 0 && !cfg.allowBlocked) {
       candidates = candidates.filter((c) => c.risk !== 'blocked');
-      notices.push(`${blocked.length} candidate${blocked.length > 1 ? 's were' : ' was'} withheld as blocked (${blocked[0]?.reasons[0] ?? 'catastrophic'})`);
+      notices.push(
+        `${blocked.length} candidate${blocked.length > 1 ? 's were' : ' was'} withheld as blocked (${blocked[0]?.reasons[0] ?? 'catastrophic'})`,
+      );
     }
     candidates = candidates.slice(0, limit);
-    if (candidates.length === 0) notices.push('no suggestion: try rephrasing in English, naming the files, sizes or programs involved');
-    else if ((candidates[0]?.confidence ?? 0) < 0.3) notices.push('low confidence: check the candidates carefully or rephrase the request');
+    if (candidates.length === 0)
+      notices.push('no suggestion: try rephrasing in English, naming the files, sizes or programs involved');
+    else if ((candidates[0]?.confidence ?? 0) < 0.3)
+      notices.push('low confidence: check the candidates carefully or rephrase the request');
     if (/\b(ignore|disregard|forget)\b.{0,40}\b(rules|instructions|safety|previous)\b/i.test(request)) {
-      notices.push('the request contains instructions about the rules; they are ignored, every candidate is still safety-checked');
+      notices.push(
+        'the request contains instructions about the rules; they are ignored, every candidate is still safety-checked',
+      );
     }
 
-    this.history.record(id, request, ctx.cwd, candidates.map((c) => c.command));
+    this.history.record(
+      id,
+      request,
+      ctx.cwd,
+      candidates.map((c) => c.command),
+    );
     this.deps.events?.record({
       type: 'assistant.suggestion',
       source: 'assistant',
       severity: 'info',
       message: `suggested ${candidates.length} command${candidates.length === 1 ? '' : 's'} for: ${request.slice(0, 120)}`,
-      data: { id, request, cwd: ctx.cwd, candidates: candidates.map((c) => ({ command: c.command, risk: c.risk, source: c.source })), llm },
+      data: {
+        id,
+        request,
+        cwd: ctx.cwd,
+        candidates: candidates.map((c) => ({ command: c.command, risk: c.risk, source: c.source })),
+        llm,
+      },
     });
-    return { id, request, candidates, notices, llm, elapsedMs: Math.round((performance.now() - started) * 100) / 100 };
+    return {
+      id,
+      request,
+      candidates,
+      notices,
+      llm,
+      elapsedMs: Math.round((performance.now() - started) * 100) / 100,
+    };
   }
 
-  feedback(input: { suggestionId: string; outcome: Outcome; finalCommand?: string; exitCode?: number }): { ok: true } {
-    if (input.outcome === 'edited' && !input.finalCommand) throw new Problem('invalid-input', 'outcome "edited" needs finalCommand');
+  feedback(input: { suggestionId: string; outcome: Outcome; finalCommand?: string; exitCode?: number }): {
+    ok: true;
+  } {
+    if (input.outcome === 'edited' && !input.finalCommand)
+      throw new Problem('invalid-input', 'outcome "edited" needs finalCommand');
     const ok = this.history.feedback(input.suggestionId, input.outcome, input.finalCommand, input.exitCode);
     if (!ok) throw new Problem('not-found', `no suggestion with id ${input.suggestionId}`);
     this.deps.events?.record({
@@ -202,7 +283,12 @@ export class AssistantService {
       source: 'assistant',
       severity: 'info',
       message: `suggestion ${input.outcome}${input.finalCommand ? `: ${input.finalCommand.slice(0, 120)}` : ''}`,
-      data: { id: input.suggestionId, outcome: input.outcome, finalCommand: input.finalCommand, exitCode: input.exitCode },
+      data: {
+        id: input.suggestionId,
+        outcome: input.outcome,
+        finalCommand: input.finalCommand,
+        exitCode: input.exitCode,
+      },
     });
     return { ok: true };
   }

@@ -31,7 +31,8 @@ export function parseLenient<S extends z.ZodObject>(
   basePath = '',
 ): { value: z.output<S>; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const input = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const input =
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     problems.push({ path: basePath || '(root)', message: 'expected an object; using defaults' });
   }

@@ -27,7 +27,10 @@ describe('loadConfig', () => {
   });
 
   it('layers /etc, then the user file, then the environment', () => {
-    writeFileSync(join(dir, 'etc', 'config.json'), JSON.stringify({ ui: { theme: 'dark', autostart: true } }));
+    writeFileSync(
+      join(dir, 'etc', 'config.json'),
+      JSON.stringify({ ui: { theme: 'dark', autostart: true } }),
+    );
     writeFileSync(userFile(), JSON.stringify({ ui: { theme: 'light' } }));
     const r = loadConfig({ ...env, AINL_UI__NOTIFICATIONS: 'false' });
     expect(r.config.ui).toEqual({ theme: 'light', autostart: true, notifications: false });
@@ -35,7 +38,10 @@ describe('loadConfig', () => {
   });
 
   it('keeps the default for a bad field and names the file and field', () => {
-    writeFileSync(userFile(), JSON.stringify({ ui: { theme: 'purple', autostart: true }, serve: { port: -4 } }));
+    writeFileSync(
+      userFile(),
+      JSON.stringify({ ui: { theme: 'purple', autostart: true }, serve: { port: -4 } }),
+    );
     const r = loadConfig(env);
     expect(r.config.ui.theme).toBe('system');
     expect(r.config.ui.autostart).toBe(true);
@@ -73,7 +79,9 @@ describe('loadConfig', () => {
 
 describe('envLayer', () => {
   it('maps AINL_SECTION__FIELD to camelCase paths and parses JSON values', () => {
-    expect(envLayer({ AINL_SERVE__PORT: '8080', AINL_UI__THEME: 'dark', AINL_NOT_NESTED: 'x', OTHER: '1' })).toEqual({
+    expect(
+      envLayer({ AINL_SERVE__PORT: '8080', AINL_UI__THEME: 'dark', AINL_NOT_NESTED: 'x', OTHER: '1' }),
+    ).toEqual({
       serve: { port: 8080 },
       ui: { theme: 'dark' },
     });

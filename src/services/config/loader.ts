@@ -48,12 +48,20 @@ function readLayer(file: string, problems: ConfigProblem[], sources: string[]): 
   try {
     const parsed: unknown = JSON.parse(text);
     if (!isObject(parsed)) {
-      problems.push({ source: file, path: '(file)', message: 'top level must be a JSON object; file ignored' });
+      problems.push({
+        source: file,
+        path: '(file)',
+        message: 'top level must be a JSON object; file ignored',
+      });
       return {};
     }
     return parsed;
   } catch (err) {
-    problems.push({ source: file, path: '(file)', message: `not valid JSON (${(err as Error).message}); file ignored` });
+    problems.push({
+      source: file,
+      path: '(file)',
+      message: `not valid JSON (${(err as Error).message}); file ignored`,
+    });
     return {};
   }
 }

@@ -95,8 +95,10 @@ export class Backend {
 
   async invoke(channel: unknown, payload: unknown): Promise<InvokeResult> {
     try {
-      if (!isChannelName(channel)) throw new Problem('not-found', `unknown channel: ${String(channel).slice(0, 80)}`);
-      if (this.local.has(channel)) return await this.local.invoke(channel, payload, { transport: 'internal' });
+      if (!isChannelName(channel))
+        throw new Problem('not-found', `unknown channel: ${String(channel).slice(0, 80)}`);
+      if (this.local.has(channel))
+        return await this.local.invoke(channel, payload, { transport: 'internal' });
       const parsed = channels[channel].request.safeParse(payload ?? {});
       if (!parsed.success) throw new Problem('invalid-input', `${channel}: ${formatZodError(parsed.error)}`);
       const value = await this.route(channel).invoke(channel, parsed.data);

@@ -44,32 +44,50 @@ describe('Dispatcher', () => {
   it('refuses unknown channels, bad payloads and unknown keys with the right problem', async () => {
     const d = new Dispatcher();
     d.register({ 'system:overview': () => overview });
-    expect(await d.invoke('system:nope', {}, { transport: 'internal' })).toMatchObject({ ok: false, problem: 'not-found' });
-    expect(await d.invoke({ evil: 1 }, {}, { transport: 'internal' })).toMatchObject({ ok: false, problem: 'not-found' });
+    expect(await d.invoke('system:nope', {}, { transport: 'internal' })).toMatchObject({
+      ok: false,
+      problem: 'not-found',
+    });
+    expect(await d.invoke({ evil: 1 }, {}, { transport: 'internal' })).toMatchObject({
+      ok: false,
+      problem: 'not-found',
+    });
     const bad = await d.invoke('system:overview', { refresh: 'yes' }, { transport: 'internal' });
     expect(bad).toMatchObject({ ok: false, problem: 'invalid-input' });
     expect((bad as { message: string }).message).toMatch(/refresh/);
     const extra = await d.invoke('system:overview', { refresh: true, rm: '-rf' }, { transport: 'internal' });
     expect(extra).toMatchObject({ ok: false, problem: 'invalid-input' });
-    expect(await d.invoke('system:overview', 'string', { transport: 'internal' })).toMatchObject({ problem: 'invalid-input' });
+    expect(await d.invoke('system:overview', 'string', { transport: 'internal' })).toMatchObject({
+      problem: 'invalid-input',
+    });
   });
 
   it('answers unavailable for a contract channel nobody serves', async () => {
     const d = new Dispatcher();
-    expect(await d.invoke('system:overview', {}, { transport: 'internal' })).toMatchObject({ ok: false, problem: 'unavailable' });
+    expect(await d.invoke('system:overview', {}, { transport: 'internal' })).toMatchObject({
+      ok: false,
+      problem: 'unavailable',
+    });
   });
 
   it('turns a handler that throws or returns garbage into a problem, never a throw', async () => {
     const d = new Dispatcher();
     d.register({ 'system:overview': () => ({ nonsense: true }) as never });
-    expect(await d.invoke('system:overview', {}, { transport: 'internal' })).toMatchObject({ ok: false, problem: 'internal-error' });
+    expect(await d.invoke('system:overview', {}, { transport: 'internal' })).toMatchObject({
+      ok: false,
+      problem: 'internal-error',
+    });
     const d2 = new Dispatcher();
     d2.register({
       'system:overview': () => {
         throw new Error('boom');
       },
     });
-    expect(await d2.invoke('system:overview', {}, { transport: 'internal' })).toEqual({ ok: false, problem: 'internal-error', message: 'boom' });
+    expect(await d2.invoke('system:overview', {}, { transport: 'internal' })).toEqual({
+      ok: false,
+      problem: 'internal-error',
+      message: 'boom',
+    });
   });
 
   it('refuses registering a channel twice or a non-contract name', () => {

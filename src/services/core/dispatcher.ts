@@ -60,7 +60,8 @@ export class Dispatcher {
 
   /** Like invoke, but throws a Problem. */
   async call(channel: unknown, payload: unknown, ctx: CallContext): Promise<unknown> {
-    if (!isChannelName(channel)) throw new Problem('not-found', `unknown channel: ${String(channel).slice(0, 80)}`);
+    if (!isChannelName(channel))
+      throw new Problem('not-found', `unknown channel: ${String(channel).slice(0, 80)}`);
     const def = channels[channel];
     const parsed = def.request.safeParse(payload ?? {});
     if (!parsed.success) {
@@ -71,7 +72,10 @@ export class Dispatcher {
     const result = await handler(parsed.data as never, ctx);
     const checked = def.response.safeParse(result);
     if (!checked.success) {
-      throw new Problem('internal-error', `${channel} produced an invalid response: ${formatZodError(checked.error)}`);
+      throw new Problem(
+        'internal-error',
+        `${channel} produced an invalid response: ${formatZodError(checked.error)}`,
+      );
     }
     return checked.data;
   }

@@ -3,7 +3,10 @@ import type { FromHost } from '../../shared/hostProtocol';
 import type { ChildHandle, Launcher } from './supervisor';
 
 /** Starts a host entry as a Node child with an IPC channel (structured clone, like utilityProcess). */
-export function forkLauncher(entry: string, opts: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}): Launcher {
+export function forkLauncher(
+  entry: string,
+  opts: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {},
+): Launcher {
   return (): ChildHandle => {
     const child = fork(entry, [], {
       env: opts.env ?? process.env,

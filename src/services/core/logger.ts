@@ -18,7 +18,8 @@ export function redactFields(fields: Record<string, unknown>): Record<string, un
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (SECRET_KEY.test(k)) out[k] = '[redacted]';
-    else if (v && typeof v === 'object' && !Array.isArray(v)) out[k] = redactFields(v as Record<string, unknown>);
+    else if (v && typeof v === 'object' && !Array.isArray(v))
+      out[k] = redactFields(v as Record<string, unknown>);
     else out[k] = v;
   }
   return out;

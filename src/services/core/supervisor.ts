@@ -86,7 +86,9 @@ export class Supervisor {
   /** Starts the host if it is not running (lazy start); resolves when it said `ready`. */
   start(): Promise<void> {
     if (this.state === 'gave-up') {
-      return Promise.reject(new Problem('unavailable', `${this.o.name} host gave up: ${this.lastError ?? 'crashed'}`));
+      return Promise.reject(
+        new Problem('unavailable', `${this.o.name} host gave up: ${this.lastError ?? 'crashed'}`),
+      );
     }
     if (this.stopped) return Promise.reject(new Problem('unavailable', `${this.o.name} host is stopped`));
     if (!this.ready) this.ready = this.spawn();
@@ -198,7 +200,9 @@ export class Supervisor {
         this.lastError = this.lastError ?? `exited with ${signal ?? `code ${code}`}`;
         if (!settled) {
           settled = true;
-          reject(new Problem('unavailable', `${this.o.name} host exited before it was ready: ${this.lastError}`));
+          reject(
+            new Problem('unavailable', `${this.o.name} host exited before it was ready: ${this.lastError}`),
+          );
         }
         this.scheduleRestart();
       });

@@ -66,7 +66,12 @@ export class AlertManager {
     if (!a) return null;
     this.active.delete(key);
     this.lastResolved.set(key, now);
-    const done: MonitorAlert = { ...a, state: 'resolved', resolvedAt: Math.round(now), value: value ?? a.value };
+    const done: MonitorAlert = {
+      ...a,
+      state: 'resolved',
+      resolvedAt: Math.round(now),
+      value: value ?? a.value,
+    };
     this.remember(done);
     this.publish('resolved', done);
     return done;
@@ -81,11 +86,19 @@ export class AlertManager {
     const i = this.recentList.findIndex((r) => r.id === a.id);
     if (i >= 0) this.recentList.splice(i, 1);
     this.recentList.push(a);
-    if (this.recentList.length > this.opts.recent) this.recentList.splice(0, this.recentList.length - this.opts.recent);
+    if (this.recentList.length > this.opts.recent)
+      this.recentList.splice(0, this.recentList.length - this.opts.recent);
   }
 
   private publish(state: 'fired' | 'resolved', a: MonitorAlert): void {
-    const severity = state === 'resolved' ? 'info' : a.severity === 'critical' ? 'critical' : a.severity === 'warning' ? 'warning' : 'info';
+    const severity =
+      state === 'resolved'
+        ? 'info'
+        : a.severity === 'critical'
+          ? 'critical'
+          : a.severity === 'warning'
+            ? 'warning'
+            : 'info';
     const message =
       state === 'fired'
         ? `${a.title}${a.entity ? ` (${a.entity})` : ''}: ${a.message}`
@@ -131,12 +144,21 @@ export class AlertManager {
       } catch {
         // no log yet
       }
-      appendFileSync(path, JSON.stringify({ ts: new Date(state === 'fired' ? a.firedAt : (a.resolvedAt ?? Date.now())).toISOString(), event: state, ...a }) + '\n', {
-        mode: 0o600,
-      });
+      appendFileSync(
+        path,
+        JSON.stringify({
+          ts: new Date(state === 'fired' ? a.firedAt : (a.resolvedAt ?? Date.now())).toISOString(),
+          event: state,
+          ...a,
+        }) + '\n',
+        {
+          mode: 0o600,
+        },
+      );
       this.logFailed = false;
     } catch (err) {
-      if (!this.logFailed) this.sinks.log?.warn('cannot write the alert log', { path, error: (err as Error).message });
+      if (!this.logFailed)
+        this.sinks.log?.warn('cannot write the alert log', { path, error: (err as Error).message });
       this.logFailed = true;
     }
   }

@@ -10,7 +10,11 @@ afterEach(() => {
 });
 
 /** A fake /proc and /sys tree with the given files. */
-function fakeRoot(files: Record<string, string>): { proc: string; sys: string; write: (rel: string, text: string) => void } {
+function fakeRoot(files: Record<string, string>): {
+  proc: string;
+  sys: string;
+  write: (rel: string, text: string) => void;
+} {
   const root = mkdtempSync(join(tmpdir(), 'ainl-mon-'));
   dirs.push(root);
   const write = (rel: string, text: string): void => {
@@ -80,7 +84,11 @@ describe('Collector', () => {
   });
 
   it('skips rates across a clock jump and survives garbage values', () => {
-    const f = fakeRoot({ 'proc/stat': stat(1, 1), 'proc/loadavg': 'nan abc inf\n', 'proc/net/dev': netdev(1) });
+    const f = fakeRoot({
+      'proc/stat': stat(1, 1),
+      'proc/loadavg': 'nan abc inf\n',
+      'proc/net/dev': netdev(1),
+    });
     const c = new Collector({ procRoot: f.proc, sysRoot: f.sys });
     c.collect(1e12);
     const { metrics, problems, snapshot } = c.collect(1e12 - 60_000);
@@ -111,7 +119,8 @@ describe('Collector', () => {
       'sys/class/hwmon/hwmon0/temp1_max': '80000\n',
       'sys/class/hwmon/hwmon0/temp1_crit_alarm': '1\n',
       'sys/block/sda/size': '1\n',
-      'proc/diskstats': '   8       0 sda 100 0 2000 50 10 0 800 40 0 100 90 0 0 0 0\n   7       0 loop0 1 0 1 1 1 0 1 1 0 1 1 0 0 0 0\n',
+      'proc/diskstats':
+        '   8       0 sda 100 0 2000 50 10 0 800 40 0 100 90 0 0 0 0\n   7       0 loop0 1 0 1 1 1 0 1 1 0 1 1 0 0 0 0\n',
     });
     const c = new Collector({ procRoot: f.proc, sysRoot: f.sys });
     const first = c.collect(1e12);

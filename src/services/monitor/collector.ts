@@ -130,7 +130,8 @@ export class Collector {
     this.problems = [];
     const dt = this.prevTs > 0 ? (now - this.prevTs) / 1000 : 0;
     const validDt = dt > 0.05 && dt < 3600 ? dt : 0; // a clock jump gives no rates this tick
-    if (this.prevTs > 0 && validDt === 0) this.problems.push(`clock moved by ${dt.toFixed(1)} s between samples; rates skipped`);
+    if (this.prevTs > 0 && validDt === 0)
+      this.problems.push(`clock moved by ${dt.toFixed(1)} s between samples; rates skipped`);
     this.prevTs = now;
     if (now - this.rescanAt > 300_000) {
       this.temps = null;
@@ -192,12 +193,21 @@ export class Collector {
         const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = v;
         // guest time is already included in user/nice
         const total = user + nice + system + idle + iowait + irq + softirq + steal;
-        times.push({ total, idle: idle + iowait, iowait, user: user + nice, system: system + irq + softirq, steal });
+        times.push({
+          total,
+          idle: idle + iowait,
+          iowait,
+          user: user + nice,
+          system: system + irq + softirq,
+          steal,
+        });
       }
     }
     const prev = this.prevCpu;
     this.prevCpu = times.length ? times : this.prevCpu;
-    const pct = (i: number): { busy: number; user: number; system: number; iowait: number; steal: number } | null => {
+    const pct = (
+      i: number,
+    ): { busy: number; user: number; system: number; iowait: number; steal: number } | null => {
       const a = prev?.[i];
       const b = times[i];
       if (!a || !b) return null;
@@ -338,7 +348,8 @@ export class Collector {
       const device = unescapeMount(p[0]!);
       const mount = unescapeMount(p[1]!);
       const type = p[2]!;
-      if (this.opts.ignoreTypes.includes(type) || this.opts.ignorePaths.test(mount) || seen.has(mount)) continue;
+      if (this.opts.ignoreTypes.includes(type) || this.opts.ignorePaths.test(mount) || seen.has(mount))
+        continue;
       seen.add(mount);
       let st;
       try {
@@ -379,7 +390,9 @@ export class Collector {
   private isBlockDevice(name: string): boolean {
     if (!this.blockDevs) {
       try {
-        this.blockDevs = new Set(readdirSync(join(this.opts.sysRoot, 'block')).filter((n) => !/^(loop|ram|zram)/.test(n)));
+        this.blockDevs = new Set(
+          readdirSync(join(this.opts.sysRoot, 'block')).filter((n) => !/^(loop|ram|zram)/.test(n)),
+        );
       } catch {
         this.blockDevs = new Set();
       }
@@ -416,8 +429,18 @@ export class Collector {
       const wIos = d('wrIos');
       const rT = d('rdTicks');
       const wT = d('wrTicks');
-      if (rs === null || ws === null || io === null || rIos === null || wIos === null || rT === null || wT === null) {
-        this.problems.push(`disk ${name}: counters went backwards (wrapped or device reset); skipped this tick`);
+      if (
+        rs === null ||
+        ws === null ||
+        io === null ||
+        rIos === null ||
+        wIos === null ||
+        rT === null ||
+        wT === null
+      ) {
+        this.problems.push(
+          `disk ${name}: counters went backwards (wrapped or device reset); skipped this tick`,
+        );
         continue;
       }
       const disk = {
@@ -458,7 +481,11 @@ export class Collector {
       if (i < 0) continue;
       const name = line.slice(0, i).trim();
       if (name === 'lo' || name.includes('|')) continue;
-      const p = line.slice(i + 1).trim().split(/\s+/).map(Number);
+      const p = line
+        .slice(i + 1)
+        .trim()
+        .split(/\s+/)
+        .map(Number);
       if (p.length < 16) continue;
       const c: NetCounters = {
         rxBytes: p[0]!,
@@ -475,7 +502,9 @@ export class Collector {
       if (!prev || dt <= 0) continue;
       const keys = Object.keys(c) as Array<keyof NetCounters>;
       if (keys.some((k) => c[k] < prev[k])) {
-        this.problems.push(`net ${name}: counters went backwards (wrapped or interface reset); skipped this tick`);
+        this.problems.push(
+          `net ${name}: counters went backwards (wrapped or interface reset); skipped this tick`,
+        );
         continue;
       }
       const d = (k: keyof NetCounters): number => c[k] - prev[k];
@@ -563,7 +592,8 @@ export class Collector {
       const ticks = utime + stime;
       next.set(pid, ticks);
       const before = this.prevProc.get(pid);
-      const cpuPct = before !== undefined && dt > 0 && ticks >= before ? (100 * (ticks - before)) / CLK_TCK / dt : 0;
+      const cpuPct =
+        before !== undefined && dt > 0 && ticks >= before ? (100 * (ticks - before)) / CLK_TCK / dt : 0;
       const rss = rssPages * this.pageSize;
       procs.push({ pid, name, cpuPct: round1(cpuPct), rssBytes: Number.isFinite(rss) ? rss : 0 });
     }
@@ -602,7 +632,13 @@ export class Collector {
           return Number.isFinite(v) && v > 0 ? v / 1000 : null;
         };
         const alarmFile = files.includes(`temp${idx}_crit_alarm`) ? join(dir, `temp${idx}_crit_alarm`) : null;
-        out.push({ name: `${chip}/${label}`, input: join(dir, f), max: milli(`temp${idx}_max`), crit: milli(`temp${idx}_crit`), alarm: alarmFile });
+        out.push({
+          name: `${chip}/${label}`,
+          input: join(dir, f),
+          max: milli(`temp${idx}_max`),
+          crit: milli(`temp${idx}_crit`),
+          alarm: alarmFile,
+        });
       }
     }
     return out;

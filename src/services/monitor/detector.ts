@@ -151,7 +151,8 @@ export class StreamingDetector {
     const m0 = this.mean(0, smooth);
     v[1] = m0;
     // smoothed differences at lag k: mean of block k − mean of block k+1 (blocks of `smooth`)
-    for (let k = 0; k < lags; k++) v[2 + k] = this.mean(k * smooth, smooth) - this.mean((k + 1) * smooth, smooth);
+    for (let k = 0; k < lags; k++)
+      v[2 + k] = this.mean(k * smooth, smooth) - this.mean((k + 1) * smooth, smooth);
     return true;
   }
 

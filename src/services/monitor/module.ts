@@ -20,7 +20,11 @@ export const createMonitorModule: ServiceFactory = (ctx) => {
       'monitor:current': () => monitor.current(),
       'monitor:history': (req) => monitor.historyRange(req),
       'monitor:alerts': (req) => monitor.alerts.list(req.limit, req.activeOnly),
-      'monitor:rules': () => ({ rules: monitor.rules, problems: monitor.ruleProblems, intervalS: cfg.intervalS }),
+      'monitor:rules': () => ({
+        rules: monitor.rules,
+        problems: monitor.ruleProblems,
+        intervalS: cfg.intervalS,
+      }),
     },
     dispose: () => monitor.dispose(),
   };

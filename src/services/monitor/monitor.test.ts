@@ -24,12 +24,20 @@ function fakeMonitor(over: Record<string, unknown>) {
   const advance = (busyPct: number): void => {
     busy += busyPct * 5;
     idle += (100 - busyPct) * 5;
-    writeFileSync(join(root, 'proc', 'stat'), `cpu  ${busy} 0 0 ${idle} 0 0 0 0 0 0\ncpu0 ${busy} 0 0 ${idle} 0 0 0 0 0 0\n`);
+    writeFileSync(
+      join(root, 'proc', 'stat'),
+      `cpu  ${busy} 0 0 ${idle} 0 0 0 0 0 0\ncpu0 ${busy} 0 0 ${idle} 0 0 0 0 0 0\n`,
+    );
   };
   advance(0);
   const recorded: RecordedEvent[] = [];
   const alerts: Array<{ state: string; alert: MonitorAlert }> = [];
-  const cfg = monitorConfig.parse({ unitsEveryS: 0, cooldownS: 0, rules: { HostClockJump: { enabled: false } }, ...over });
+  const cfg = monitorConfig.parse({
+    unitsEveryS: 0,
+    cooldownS: 0,
+    rules: { HostClockJump: { enabled: false } },
+    ...over,
+  });
   const m = new Monitor(cfg, {
     events: { record: (e) => recorded.push(e) },
     emitAlert: (state, alert) => alerts.push({ state, alert }),
@@ -43,7 +51,15 @@ function fakeMonitor(over: Record<string, unknown>) {
 describe('Monitor', () => {
   it('an anomalous CPU level raises one anomaly alert with a suggestion, which resolves after holdS and then cools down', () => {
     const f = fakeMonitor({
-      anomaly: { metrics: ['cpu.busy_pct'], window: 300, minTrain: 100, refitEvery: 50, suppress: 100, warmup: 150, holdS: 60 },
+      anomaly: {
+        metrics: ['cpu.busy_pct'],
+        window: 300,
+        minTrain: 100,
+        refitEvery: 50,
+        suppress: 100,
+        warmup: 150,
+        holdS: 60,
+      },
     });
     const r = mulberry32(3);
     let t = 1_000_000_000_000;
@@ -68,8 +84,12 @@ describe('Monitor', () => {
     const fires = f.alerts.filter((x) => x.state === 'fired').length;
     for (let i = 0; i < 5; i++) step(99);
     expect(f.alerts.filter((x) => x.state === 'fired').length).toBe(fires);
-    expect(f.recorded.filter((e) => e.type === 'alert.fired' && e.source === 'monitor').length).toBeGreaterThan(0);
-    const log = readFileSync(join(f.root, 'data', 'alerts.jsonl'), 'utf8').trim().split('\n');
+    expect(
+      f.recorded.filter((e) => e.type === 'alert.fired' && e.source === 'monitor').length,
+    ).toBeGreaterThan(0);
+    const log = readFileSync(join(f.root, 'data', 'alerts.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(log.length).toBe(f.alerts.length);
   });
 
@@ -85,10 +105,19 @@ describe('Monitor', () => {
   });
 
   it('failing sinks (Quest Log, listener, an alert log below /proc) never stop or hang a tick', () => {
-    const f = fakeMonitor({ anomaly: { enabled: false }, rules: { Always: { metric: 'cpu.cores', op: '>', value: 0 }, HostClockJump: { enabled: false } } });
+    const f = fakeMonitor({
+      anomaly: { enabled: false },
+      rules: { Always: { metric: 'cpu.cores', op: '>', value: 0 }, HostClockJump: { enabled: false } },
+    });
     const bad = new Monitor(f.m.cfg, {
-      events: { record: () => { throw new Error('quest log down'); } },
-      emitAlert: () => { throw new Error('no listener'); },
+      events: {
+        record: () => {
+          throw new Error('quest log down');
+        },
+      },
+      emitAlert: () => {
+        throw new Error('no listener');
+      },
       dataDir: '/proc/forbidden',
       procRoot: join(f.root, 'proc'),
       sysRoot: join(f.root, 'sys'),

@@ -6,7 +6,12 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { MonitorConfig } from '../../shared/config/monitor';
-import type { EffectiveRule, MonitorAlert, MonitorSample, MonitorSnapshot } from '../../shared/contract/monitor';
+import type {
+  EffectiveRule,
+  MonitorAlert,
+  MonitorSample,
+  MonitorSnapshot,
+} from '../../shared/contract/monitor';
 import type { EventRecorder } from '../core/module';
 import type { Logger } from '../core/logger';
 import { AlertManager } from './alerts';
@@ -30,7 +35,14 @@ export interface MonitorDeps {
   failedUnits?: () => Promise<string[] | null>;
 }
 
-export const DEFAULT_HISTORY_METRICS = ['cpu.busy_pct', 'mem.used_pct', 'swap.used_pct', 'load.1', 'net.total_rx_bps', 'net.total_tx_bps'];
+export const DEFAULT_HISTORY_METRICS = [
+  'cpu.busy_pct',
+  'mem.used_pct',
+  'swap.used_pct',
+  'load.1',
+  'net.total_rx_bps',
+  'net.total_tx_bps',
+];
 
 /** Lists failed units with systemctl; null when systemd is not there (containers, non-systemd). */
 export function systemctlFailedUnits(timeoutMs = 5000): Promise<string[] | null> {
@@ -124,10 +136,11 @@ export class Monitor {
     this.engine = new RuleEngine(this.rules);
     this.trends = new TrendTracker(cfg.trend);
     const horizon = cfg.trend.horizonH;
-    for (const r of this.rules) if (r.kind === 'trend' && r.source === 'builtin') {
-      r.value = horizon;
-      r.clear = horizon * 1.5;
-    }
+    for (const r of this.rules)
+      if (r.kind === 'trend' && r.source === 'builtin') {
+        r.value = horizon;
+        r.clear = horizon * 1.5;
+      }
     this.alerts = new AlertManager(
       {
         cooldownS: cfg.cooldownS,
@@ -207,7 +220,8 @@ export class Monitor {
     // OOM kills since the previous tick
     const oomTotal = metrics['oom.kills_total'];
     if (oomTotal !== undefined) {
-      if (this.lastOom !== null) metrics['oom.kills'] = oomTotal >= this.lastOom ? oomTotal - this.lastOom : 0;
+      if (this.lastOom !== null)
+        metrics['oom.kills'] = oomTotal >= this.lastOom ? oomTotal - this.lastOom : 0;
       this.lastOom = oomTotal;
     }
     if (this.failed !== null) metrics['units.failed'] = this.failed.length;
@@ -218,7 +232,10 @@ export class Monitor {
     this.history.add(now, metrics);
     const transitions = this.engine.evaluate(metrics, now);
     // a new alert names processes: make sure the list is from this tick, not an earlier one
-    if (!this.collector.scannedThisTick && transitions.some((t) => t.type === 'fire' && !this.alerts.isActive(t.key))) {
+    if (
+      !this.collector.scannedThisTick &&
+      transitions.some((t) => t.type === 'fire' && !this.alerts.isActive(t.key))
+    ) {
       snap.processes = this.collector.scanProcesses(now);
     }
     for (const t of transitions) this.applyTransition(t, snap, now);
@@ -255,7 +272,14 @@ export class Monitor {
         message,
         value: t.value,
         threshold: r.value,
-        suggestion: suggest({ rule: r.id, kind: r.kind, metric: t.metric, entity: t.entity, value: t.value, snapshot: snap }),
+        suggestion: suggest({
+          rule: r.id,
+          kind: r.kind,
+          metric: t.metric,
+          entity: t.entity,
+          value: t.value,
+          snapshot: snap,
+        }),
       },
       now,
     );
@@ -288,7 +312,14 @@ export class Monitor {
           message: `${metric} = ${fmt(v)}${unitOf(metric)} is unlike the recent history (anomaly score ${r.score.toFixed(2)})`,
           value: v,
           threshold: a.threshold,
-          suggestion: suggest({ rule: 'Anomaly', kind: 'anomaly', metric, entity: null, value: v, snapshot: snap }),
+          suggestion: suggest({
+            rule: 'Anomaly',
+            kind: 'anomaly',
+            metric,
+            entity: null,
+            value: v,
+            snapshot: snap,
+          }),
         },
         now,
         a.cooldownS,

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { NAB_PROFILES, parseNabCsv, parseNabTime, probationaryLength, scaledSigmoid, scoreAtThreshold, scoreCorpus, windowsToRows, type NabFile } from './nabScorer';
+import {
+  NAB_PROFILES,
+  parseNabCsv,
+  parseNabTime,
+  probationaryLength,
+  scaledSigmoid,
+  scoreAtThreshold,
+  scoreCorpus,
+  windowsToRows,
+  type NabFile,
+} from './nabScorer';
 
 const standard = NAB_PROFILES[0]!;
 const lowFp = NAB_PROFILES[1]!;
@@ -9,7 +19,14 @@ const lowFn = NAB_PROFILES[2]!;
 function file(detections: number[], score = 1): NabFile {
   const scores = new Float64Array(1000);
   for (const d of detections) scores[d] = score;
-  return { name: 'f.csv', scores, windows: [[300, 349], [700, 749]] };
+  return {
+    name: 'f.csv',
+    scores,
+    windows: [
+      [300, 349],
+      [700, 749],
+    ],
+  };
 }
 
 describe('NAB scorer', () => {

@@ -57,7 +57,10 @@ export interface NabResult {
 }
 
 /** Converts window timestamps to row indices (rows whose timestamp lies in [start, end]). */
-export function windowsToRows(timestamps: number[], windows: Array<[number, number]>): Array<[number, number]> {
+export function windowsToRows(
+  timestamps: number[],
+  windows: Array<[number, number]>,
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const [start, end] of windows) {
     let l = -1;
@@ -129,7 +132,7 @@ export function scoreCorpus(files: NabFile[], profile: NabProfile): NabResult {
   let bestThreshold = Infinity;
   let bestTp = 0;
   let bestFp = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const thr = all[i]!.score;
     while (i < all.length && all[i]!.score === thr) {
       const r = all[i]!;
@@ -193,7 +196,8 @@ function scoreForced(files: NabFile[], profile: NabProfile): NabResult {
     const best = new Map<number, number>();
     for (const r of rows) {
       if (r.score < 1) continue;
-      if (r.window >= 0) best.set(r.window, Math.max(best.get(r.window) ?? -Infinity, profile.tp * r.unweighted));
+      if (r.window >= 0)
+        best.set(r.window, Math.max(best.get(r.window) ?? -Infinity, profile.tp * r.unweighted));
       else {
         raw += profile.fp * r.unweighted;
         fp++;
@@ -234,7 +238,8 @@ export function parseNabCsv(text: string): NabSeries {
   const header = lines[0]!.split(',').map((h) => h.trim().toLowerCase());
   const ti = header.indexOf('timestamp');
   const vi = header.indexOf('value');
-  if (ti < 0 || vi < 0) throw new Error(`line 1: expected a "timestamp,value" header, got "${lines[0]!.slice(0, 60)}"`);
+  if (ti < 0 || vi < 0)
+    throw new Error(`line 1: expected a "timestamp,value" header, got "${lines[0]!.slice(0, 60)}"`);
   if (lines.length < 2) throw new Error('no data rows');
   const out: NabSeries = { timestamps: [], timeText: [], values: [] };
   for (let i = 1; i < lines.length; i++) {

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULES, RuleEngine, effectiveRules, matchMetrics, parseMetric } from './rules';
 
-const rule = (over: Record<string, unknown>) => effectiveRules({ T: { metric: 'x.v', op: '>', value: 10, ...over } }).rules.find((r) => r.id === 'T')!;
+const rule = (over: Record<string, unknown>) =>
+  effectiveRules({ T: { metric: 'x.v', op: '>', value: 10, ...over } }).rules.find((r) => r.id === 'T')!;
 
 describe('rules', () => {
   it('ships the host rule families', () => {
     const ids = BUILTIN_RULES.map((r) => r.id);
-    for (const id of ['HostOutOfMemory', 'HostOutOfDiskSpace', 'HostOutOfInodes', 'HostHighCpuLoad', 'HostCpuHighIowait', 'HostSwapIsFillingUp', 'HostHighLoad', 'HostNetworkReceiveErrors', 'HostOomKillDetected', 'HostSystemdServiceCrashed', 'HostClockJump', 'HostPhysicalComponentTooHot', 'HostDiskMayFillIn24Hours', 'HostInodesMayFillIn24Hours', 'HostMemoryMayFillIn24Hours']) {
+    for (const id of [
+      'HostOutOfMemory',
+      'HostOutOfDiskSpace',
+      'HostOutOfInodes',
+      'HostHighCpuLoad',
+      'HostCpuHighIowait',
+      'HostSwapIsFillingUp',
+      'HostHighLoad',
+      'HostNetworkReceiveErrors',
+      'HostOomKillDetected',
+      'HostSystemdServiceCrashed',
+      'HostClockJump',
+      'HostPhysicalComponentTooHot',
+      'HostDiskMayFillIn24Hours',
+      'HostInodesMayFillIn24Hours',
+      'HostMemoryMayFillIn24Hours',
+    ]) {
       expect(ids).toContain(id);
     }
   });
@@ -46,7 +63,9 @@ describe('rules', () => {
   it('a vanished entity resolves its alert', () => {
     const e = new RuleEngine(effectiveRules({ HostOutOfDiskSpace: { forS: 0 } }).rules);
     expect(e.evaluate({ 'fs[/mnt].avail_pct': 1 }, 0).map((t) => t.key)).toEqual(['HostOutOfDiskSpace:/mnt']);
-    expect(e.evaluate({}, 5000).map((t) => [t.type, t.key])).toEqual([['resolve', 'HostOutOfDiskSpace:/mnt']]);
+    expect(e.evaluate({}, 5000).map((t) => [t.type, t.key])).toEqual([
+      ['resolve', 'HostOutOfDiskSpace:/mnt'],
+    ]);
   });
 
   it('applies overrides, adds custom rules, and reports bad rules without failing', () => {
@@ -60,7 +79,11 @@ describe('rules', () => {
     });
     const cpu = rules.find((r) => r.id === 'HostHighCpuLoad')!;
     expect(cpu).toMatchObject({ value: 95, forS: 30, source: 'override', clear: 90.25 });
-    expect(rules.find((r) => r.id === 'MyRule')).toMatchObject({ source: 'custom', severity: 'warning', title: 'Mine' });
+    expect(rules.find((r) => r.id === 'MyRule')).toMatchObject({
+      source: 'custom',
+      severity: 'warning',
+      title: 'Mine',
+    });
     expect(rules.find((r) => r.id === 'HostOutOfMemory')).toMatchObject({ value: 10, source: 'builtin' });
     expect(rules.some((r) => r.id === 'Broken' || r.id === 'Incomplete' || r.id === 'BadMetric')).toBe(false);
     expect(problems).toHaveLength(4);

@@ -33,13 +33,20 @@ export function formatBytes(n: number): string {
 
 /** Processes that must never be the suggested kill target. */
 function killable(p: MonitorProcess): boolean {
-  return p.pid > 1 && p.pid !== process.pid && !/^(systemd|init|kthreadd|Xorg|Xwayland|gnome-shell|kwin_.*|sshd)$/.test(p.name);
+  return (
+    p.pid > 1 &&
+    p.pid !== process.pid &&
+    !/^(systemd|init|kthreadd|Xorg|Xwayland|gnome-shell|kwin_.*|sshd)$/.test(p.name)
+  );
 }
 
 function procList(ps: MonitorProcess[], what: 'mem' | 'cpu'): string {
   return ps
     .slice(0, 3)
-    .map((p) => `${p.name} (pid ${p.pid}, ${what === 'mem' ? formatBytes(p.rssBytes) : `${p.cpuPct.toFixed(0)} % CPU`})`)
+    .map(
+      (p) =>
+        `${p.name} (pid ${p.pid}, ${what === 'mem' ? formatBytes(p.rssBytes) : `${p.cpuPct.toFixed(0)} % CPU`})`,
+    )
     .join(', ');
 }
 
@@ -48,7 +55,10 @@ function memorySuggestion(s: MonitorSnapshot | null, why: string): AlertSuggesti
   const target = top.find(killable);
   const list = top.length ? ` The biggest memory users: ${procList(top, 'mem')}.` : '';
   const alternatives = [
-    { text: 'List the processes using the most memory.', command: 'ps -eo pid,user,rss,comm --sort=-rss | head -n 15' },
+    {
+      text: 'List the processes using the most memory.',
+      command: 'ps -eo pid,user,rss,comm --sort=-rss | head -n 15',
+    },
   ];
   if (target) {
     return {
@@ -65,13 +75,19 @@ function cpuSuggestion(s: MonitorSnapshot | null, why: string): AlertSuggestion 
   const target = top.find(killable);
   const list = top.length ? ` The busiest processes: ${procList(top, 'cpu')}.` : '';
   const alternatives = [
-    { text: 'List the processes using the most CPU.', command: 'ps -eo pid,user,%cpu,stat,comm --sort=-%cpu | head -n 15' },
+    {
+      text: 'List the processes using the most CPU.',
+      command: 'ps -eo pid,user,%cpu,stat,comm --sort=-%cpu | head -n 15',
+    },
   ];
   if (target) {
     return {
       text: `${why}${list} Lower the priority of ${target.name} so interactive work stays responsive, or stop it if it is stuck.`,
       command: `renice -n 10 -p ${target.pid}`,
-      alternatives: [...alternatives, { text: `Stop ${target.name} (SIGTERM).`, command: `kill ${target.pid}` }],
+      alternatives: [
+        ...alternatives,
+        { text: `Stop ${target.name} (SIGTERM).`, command: `kill ${target.pid}` },
+      ],
     };
   }
   return { text: `${why}${list}`, command: alternatives[0]!.command };
@@ -114,17 +130,30 @@ export function suggest(input: SuggestionInput): AlertSuggestion {
     case 'HostMemoryStall':
       return memorySuggestion(s, 'Memory is nearly exhausted; the kernel will start killing processes.');
     case 'HostMemoryMayFillIn24Hours':
-      return memorySuggestion(s, `Available memory keeps shrinking (out in about ${value.toFixed(1)} h at this rate): a process may be leaking.`);
+      return memorySuggestion(
+        s,
+        `Available memory keeps shrinking (out in about ${value.toFixed(1)} h at this rate): a process may be leaking.`,
+      );
     case 'HostSwapIsFillingUp':
       return memorySuggestion(s, 'Swap is almost full, so the system is short of memory and slows down.');
     case 'HostOutOfDiskSpace':
       return diskSpaceSuggestion(mount, s, `${mount} is almost full.`);
     case 'HostDiskMayFillIn24Hours':
-      return diskSpaceSuggestion(mount, s, `At the current rate ${mount} is full in about ${value.toFixed(1)} h.`);
+      return diskSpaceSuggestion(
+        mount,
+        s,
+        `At the current rate ${mount} is full in about ${value.toFixed(1)} h.`,
+      );
     case 'HostOutOfInodes':
-      return inodeSuggestion(mount, `${mount} has almost no free inodes left: no new file can be created even with space free.`);
+      return inodeSuggestion(
+        mount,
+        `${mount} has almost no free inodes left: no new file can be created even with space free.`,
+      );
     case 'HostInodesMayFillIn24Hours':
-      return inodeSuggestion(mount, `At the current rate ${mount} runs out of inodes in about ${value.toFixed(1)} h.`);
+      return inodeSuggestion(
+        mount,
+        `At the current rate ${mount} runs out of inodes in about ${value.toFixed(1)} h.`,
+      );
     case 'HostUnusualDiskReadLatency':
     case 'HostUnusualDiskWriteLatency':
     case 'HostDiskIoUtilizationHigh':
@@ -134,7 +163,14 @@ export function suggest(input: SuggestionInput): AlertSuggestion {
         command: "ps -eo pid,stat,wchan:20,comm | awk 'NR==1 || $2 ~ /D/'",
         alternatives: [
           { text: 'Show the I/O pressure of the last 10 s, 1 and 5 min.', command: 'cat /proc/pressure/io' },
-          ...(entity ? [{ text: `Check the SMART health of /dev/${entity}.`, command: `sudo smartctl -H /dev/${shellQuote(entity)}` }] : []),
+          ...(entity
+            ? [
+                {
+                  text: `Check the SMART health of /dev/${entity}.`,
+                  command: `sudo smartctl -H /dev/${shellQuote(entity)}`,
+                },
+              ]
+            : []),
         ],
       };
     case 'HostHighCpuLoad':
@@ -169,11 +205,17 @@ export function suggest(input: SuggestionInput): AlertSuggestion {
           ],
         };
       }
-      return { text: 'A systemd unit failed. List the failed units and read their logs.', command: 'systemctl --failed --no-pager' };
+      return {
+        text: 'A systemd unit failed. List the failed units and read their logs.',
+        command: 'systemctl --failed --no-pager',
+      };
     }
     case 'HostPhysicalComponentTooHot':
     case 'HostNodeOvertemperatureAlarm':
-      return cpuSuggestion(s, `${entity ?? 'A component'} is too hot: check the fans and air flow, and what keeps the CPU busy.`);
+      return cpuSuggestion(
+        s,
+        `${entity ?? 'A component'} is too hot: check the fans and air flow, and what keeps the CPU busy.`,
+      );
     case 'HostOomKillDetected':
       return {
         text: 'The kernel ran out of memory and killed a process. The kernel log names the victim and the memory state at the time.',
@@ -190,8 +232,10 @@ export function suggest(input: SuggestionInput): AlertSuggestion {
   }
   if (input.kind === 'anomaly') {
     const f = input.metric;
-    if (f.startsWith('cpu') || f.startsWith('load')) return cpuSuggestion(s, `Unusual ${f} compared with the last hours.`);
-    if (f.startsWith('mem') || f.startsWith('swap')) return memorySuggestion(s, `Unusual ${f} compared with the last hours.`);
+    if (f.startsWith('cpu') || f.startsWith('load'))
+      return cpuSuggestion(s, `Unusual ${f} compared with the last hours.`);
+    if (f.startsWith('mem') || f.startsWith('swap'))
+      return memorySuggestion(s, `Unusual ${f} compared with the last hours.`);
     if (f.startsWith('disk'))
       return {
         text: `Unusual disk traffic (${f}) compared with the last hours. Find which processes read or write.`,
@@ -199,7 +243,13 @@ export function suggest(input: SuggestionInput): AlertSuggestion {
         alternatives: [{ text: 'Per-process I/O counters (sysstat).', command: 'pidstat -d 1 5' }],
       };
     if (f.startsWith('net'))
-      return { text: `Unusual network traffic (${f}) compared with the last hours. See which connections are open.`, command: 'ss -tunp | head -n 30' };
+      return {
+        text: `Unusual network traffic (${f}) compared with the last hours. See which connections are open.`,
+        command: 'ss -tunp | head -n 30',
+      };
   }
-  return { text: `${input.metric} is ${value.toFixed(2)}. Look at the busiest processes first.`, command: 'ps -eo pid,user,%cpu,rss,comm --sort=-%cpu | head -n 15' };
+  return {
+    text: `${input.metric} is ${value.toFixed(2)}. Look at the busiest processes first.`,
+    command: 'ps -eo pid,user,%cpu,rss,comm --sort=-%cpu | head -n 15',
+  };
 }

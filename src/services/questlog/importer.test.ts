@@ -28,8 +28,15 @@ describe('parsers', () => {
   });
 
   it('zsh extended (durations, continuation lines, metafied bytes) and plain', () => {
-    const meta = Buffer.concat([Buffer.from(': 1700000002:0;echo '), Buffer.from([0xc3, 0x83, 0xa9 ^ 0x20]), Buffer.from('\n')]);
-    const buf = Buffer.concat([Buffer.from(': 1700000000:3;make\n: 1700000001:0;for i in 1; do\\\necho $i\\\ndone\n'), meta]);
+    const meta = Buffer.concat([
+      Buffer.from(': 1700000002:0;echo '),
+      Buffer.from([0xc3, 0x83, 0xa9 ^ 0x20]),
+      Buffer.from('\n'),
+    ]);
+    const buf = Buffer.concat([
+      Buffer.from(': 1700000000:3;make\n: 1700000001:0;for i in 1; do\\\necho $i\\\ndone\n'),
+      meta,
+    ]);
     const r = parseZsh(buf);
     expect(r.entries).toEqual([
       { command: 'make', ts: 1700000000000, duration: 3000 },
@@ -40,7 +47,9 @@ describe('parsers', () => {
   });
 
   it('fish with escapes and a corrupt when: line', () => {
-    const r = parseFish(Buffer.from('- cmd: echo a\\nb\n  when: 1700000000\n- cmd: ls\n  when: soon\n  paths:\n    - /tmp\n'));
+    const r = parseFish(
+      Buffer.from('- cmd: echo a\\nb\n  when: 1700000000\n- cmd: ls\n  when: soon\n  paths:\n    - /tmp\n'),
+    );
     expect(r.entries).toEqual([
       { command: 'echo a\nb', ts: 1700000000000 },
       { command: 'ls', ts: 1700000000000 },
@@ -73,7 +82,13 @@ describe('importHistory', () => {
     writeFileSync(f, 'first\nsecond\n#1700000000\nthird\nfourth\nfifth\n');
     const r3 = importHistory(store, { file: f, format: 'bash' });
     expect(r3).toMatchObject({ entries: 5, imported: 1, skipped: 4 });
-    expect(store.search({ shell: 'import', order: 'oldest' }).items.map((c) => c.command)).toEqual(['first', 'second', 'third', 'fourth', 'fifth']);
+    expect(store.search({ shell: 'import', order: 'oldest' }).items.map((c) => c.command)).toEqual([
+      'first',
+      'second',
+      'third',
+      'fourth',
+      'fifth',
+    ]);
   });
 
   it('rejects binary files, missing files and directories with clear messages', () => {
@@ -86,7 +101,14 @@ describe('importHistory', () => {
 
   it('replaces invalid UTF-8, cuts 1 MB lines, and reports both', () => {
     const f = join(dir, 'h');
-    writeFileSync(f, Buffer.concat([Buffer.from('echo '), Buffer.from([0xff, 0xfe]), Buffer.from('\n' + 'y'.repeat(1 << 20) + '\nls\n')]));
+    writeFileSync(
+      f,
+      Buffer.concat([
+        Buffer.from('echo '),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('\n' + 'y'.repeat(1 << 20) + '\nls\n'),
+      ]),
+    );
     const r = importHistory(store, { file: f, format: 'bash' });
     expect(r.imported).toBe(3);
     expect(r.warnings.join('\n')).toMatch(/invalid UTF-8/);

@@ -139,7 +139,8 @@ export function parseFish(buf: Buffer): ParseResult {
       }
       return;
     }
-    if (line.trim() && !/^ {2}(paths:|- )/.test(line)) warnings.push(`line ${i + 1}: not fish history syntax; skipped`);
+    if (line.trim() && !/^ {2}(paths:|- )/.test(line))
+      warnings.push(`line ${i + 1}: not fish history syntax; skipped`);
   });
   return { entries: entries.filter((e) => e.command.trim() !== ''), warnings };
 }
@@ -160,7 +161,10 @@ export function defaultHistoryFile(format: HistoryFormat, env: NodeJS.ProcessEnv
     }
     return join(home, '.zsh_history');
   }
-  const data = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(home, '.local', 'share');
+  const data =
+    env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/')
+      ? env.XDG_DATA_HOME
+      : join(home, '.local', 'share');
   return join(data, 'fish', 'fish_history');
 }
 
@@ -213,17 +217,25 @@ export function importHistory(store: QuestlogStore, opts: ImportOptions): Import
     st = statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Problem(code === 'EACCES' ? 'access-denied' : 'not-found', `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
+    throw new Problem(
+      code === 'EACCES' ? 'access-denied' : 'not-found',
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`,
+    );
   }
   if (!st.isFile()) throw new Problem('invalid-input', `${file} is not a regular file`);
-  if (st.size > MAX_FILE) throw new Problem('invalid-input', `${file} is larger than ${MAX_FILE} bytes; not a history file?`);
+  if (st.size > MAX_FILE)
+    throw new Problem('invalid-input', `${file} is larger than ${MAX_FILE} bytes; not a history file?`);
   let buf: Buffer;
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new Problem('access-denied', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Problem(
+      'access-denied',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
-  if (looksBinary(buf)) throw new Problem('invalid-input', `${file} looks binary (contains NUL bytes); not a shell history file`);
+  if (looksBinary(buf))
+    throw new Problem('invalid-input', `${file} looks binary (contains NUL bytes); not a shell history file`);
   const format = opts.format ?? detectFormat(buf);
   const parsed = format === 'fish' ? parseFish(buf) : format === 'zsh' ? parseZsh(buf) : parseBash(buf);
   // Files only grow between imports (shells append): remember how many entries were imported and
@@ -245,7 +257,10 @@ export function importHistory(store: QuestlogStore, opts: ImportOptions): Import
       const st0 = JSON.parse(saved) as { entries?: number; hash?: string };
       const n = Number(st0.entries);
       if (Number.isInteger(n) && n > 0 && n <= parsed.entries.length && hashOf(n) === st0.hash) already = n;
-      else parsed.warnings.push('the file changed since the last import (rewritten or truncated); importing all entries again, timed ones are not duplicated');
+      else
+        parsed.warnings.push(
+          'the file changed since the last import (rewritten or truncated); importing all entries again, timed ones are not duplicated',
+        );
     } catch {
       already = 0;
     }
@@ -274,7 +289,10 @@ export function importHistory(store: QuestlogStore, opts: ImportOptions): Import
     imported += store.insertCommands(rows).inserted;
     opts.onProgress?.(already + Math.min(i + BATCH, todo.length), parsed.entries.length);
   }
-  store.setMeta(stateKey, JSON.stringify({ entries: parsed.entries.length, hash: hashOf(parsed.entries.length), at: Date.now() }));
+  store.setMeta(
+    stateKey,
+    JSON.stringify({ entries: parsed.entries.length, hash: hashOf(parsed.entries.length), at: Date.now() }),
+  );
   return {
     file,
     format,

@@ -14,30 +14,50 @@ const entry = (cursor: string, fields: Record<string, unknown>): string =>
 
 describe('classifyEntry', () => {
   it('classifies unit failures, OOM kills, logins and kernel errors', () => {
-    const c = (f: Record<string, unknown>) => classifyEntry({ __CURSOR: 'x', __REALTIME_TIMESTAMP: '1768478400000000', ...f });
-    expect(c({ MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c', UNIT: 'foo.service', MESSAGE: 'foo.service: Failed with result exit-code.' })).toMatchObject({
+    const c = (f: Record<string, unknown>) =>
+      classifyEntry({ __CURSOR: 'x', __REALTIME_TIMESTAMP: '1768478400000000', ...f });
+    expect(
+      c({
+        MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
+        UNIT: 'foo.service',
+        MESSAGE: 'foo.service: Failed with result exit-code.',
+      }),
+    ).toMatchObject({
       type: 'unit.failed',
       unit: 'foo.service',
       severity: 'error',
       ts: 1768478400000,
       cursor: 'x',
     });
-    expect(c({ _TRANSPORT: 'kernel', PRIORITY: '3', MESSAGE: 'Out of memory: Killed process 123 (chrome)' })?.type).toBe('oom.kill');
-    expect(c({ MESSAGE_ID: '8d45620c1a4348dbb17410da57c60c66', MESSAGE: 'New session 4 of user alice.' })?.type).toBe('login');
-    expect(c({ _TRANSPORT: 'kernel', PRIORITY: '2', MESSAGE: 'EXT4-fs error' })).toMatchObject({ type: 'kernel.error', severity: 'critical' });
-    expect(c({ PRIORITY: '4', MESSAGE: 'meh', SYSLOG_IDENTIFIER: 'app' })).toMatchObject({ type: 'journal.warning', severity: 'warning' });
+    expect(
+      c({ _TRANSPORT: 'kernel', PRIORITY: '3', MESSAGE: 'Out of memory: Killed process 123 (chrome)' })?.type,
+    ).toBe('oom.kill');
+    expect(
+      c({ MESSAGE_ID: '8d45620c1a4348dbb17410da57c60c66', MESSAGE: 'New session 4 of user alice.' })?.type,
+    ).toBe('login');
+    expect(c({ _TRANSPORT: 'kernel', PRIORITY: '2', MESSAGE: 'EXT4-fs error' })).toMatchObject({
+      type: 'kernel.error',
+      severity: 'critical',
+    });
+    expect(c({ PRIORITY: '4', MESSAGE: 'meh', SYSLOG_IDENTIFIER: 'app' })).toMatchObject({
+      type: 'journal.warning',
+      severity: 'warning',
+    });
     expect(c({ MESSAGE_ID: '7ad2d189f7e94e70a38c781354912448' })).toBeNull();
   });
 
   it('skips what our own fleet forwarder wrote to the journal (no event stored twice)', () => {
-    const c = (f: Record<string, unknown>) => classifyEntry({ __CURSOR: 'x', __REALTIME_TIMESTAMP: '1768478400000000', PRIORITY: '3', ...f });
+    const c = (f: Record<string, unknown>) =>
+      classifyEntry({ __CURSOR: 'x', __REALTIME_TIMESTAMP: '1768478400000000', PRIORITY: '3', ...f });
     expect(c({ SYSLOG_IDENTIFIER: 'ainl', MESSAGE: 'alert: cpu high' })).toBeNull();
     expect(c({ SYSLOG_IDENTIFIER: 'ainl', _COMM: 'node', MESSAGE: 'x' })).toBeNull();
     // a custom identifier still carries AINL_KIND
     expect(c({ SYSLOG_IDENTIFIER: 'fleet-fwd', AINL_KIND: 'event', MESSAGE: 'alert: cpu high' })).toBeNull();
     expect(c({ AINL_KIND: '', MESSAGE: 'x' })).toBeNull();
     // the same message from anyone else is kept; _COMM alone named ainl is not our forwarder
-    expect(c({ SYSLOG_IDENTIFIER: 'sshd', MESSAGE: 'alert: cpu high' })).toMatchObject({ type: 'journal.error' });
+    expect(c({ SYSLOG_IDENTIFIER: 'sshd', MESSAGE: 'alert: cpu high' })).toMatchObject({
+      type: 'journal.error',
+    });
     expect(c({ SYSLOG_IDENTIFIER: 'ainl-other', MESSAGE: 'x' })).not.toBeNull();
     expect(c({ _COMM: 'ainl', MESSAGE: 'x' })).not.toBeNull();
   });
@@ -67,7 +87,11 @@ describe('journald follower in the Quest Log module', () => {
   const start = async (journalctl: string): Promise<QuestlogModule> => {
     const config = defaultConfig();
     config.questlog.journalctl = journalctl;
-    const paths = resolvePaths({ HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_RUNTIME_DIR: join(dir, 'run') });
+    const paths = resolvePaths({
+      HOME: dir,
+      XDG_DATA_HOME: join(dir, 'data'),
+      XDG_RUNTIME_DIR: join(dir, 'run'),
+    });
     const factory = createQuestlogModuleWith();
     const m = (await factory({
       config,
@@ -97,9 +121,18 @@ describe('journald follower in the Quest Log module', () => {
     writeFileSync(
       fixture,
       [
-        entry('c1', { MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c', UNIT: 'a.service', MESSAGE: 'a.service failed' }),
+        entry('c1', {
+          MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
+          UNIT: 'a.service',
+          MESSAGE: 'a.service failed',
+        }),
         // forwarded by our own fleet forwarder: already in the Quest Log, never stored again
-        entry('c1f', { SYSLOG_IDENTIFIER: 'ainl', AINL_KIND: 'event', PRIORITY: '3', MESSAGE: 'alert.fired: cpu 97%' }),
+        entry('c1f', {
+          SYSLOG_IDENTIFIER: 'ainl',
+          AINL_KIND: 'event',
+          PRIORITY: '3',
+          MESSAGE: 'alert.fired: cpu 97%',
+        }),
         entry('c2', { _TRANSPORT: 'kernel', MESSAGE: 'Out of memory: Killed process 9 (x)' }),
       ].join('\n') + '\n',
     );
@@ -129,7 +162,11 @@ exec sleep 60
     await waitFor(() => events.some((e) => e.event === 'questlog:appended'));
     await m.dispose();
     mod = null;
-    appendFileSync(fixture, entry('c3', { MESSAGE_ID: '8d45620c1a4348dbb17410da57c60c66', MESSAGE: 'New session 5 of user bob.' }) + '\n');
+    appendFileSync(
+      fixture,
+      entry('c3', { MESSAGE_ID: '8d45620c1a4348dbb17410da57c60c66', MESSAGE: 'New session 5 of user bob.' }) +
+        '\n',
+    );
     m = await start(fake);
     await waitFor(() => m.store.totalEvents() === 3);
     await new Promise((r) => setTimeout(r, 300));
@@ -146,7 +183,10 @@ exec sleep 60
       const s = status?.({}, { transport: 'internal' }) as { journald: { state: string } };
       return s.journald.state === 'failed';
     });
-    const s = (await status?.({}, { transport: 'internal' })) as { journald: { message: string }; problems: string[] };
+    const s = (await status?.({}, { transport: 'internal' })) as {
+      journald: { message: string };
+      problems: string[];
+    };
     expect(s.journald.message).toMatch(/not found/);
     m.recorder.record({ type: 'alert.fired', source: 'monitor', severity: 'warning', message: 'disk 95%' });
     expect(m.store.events({ types: ['alert.fired'] }).total).toBe(1);
@@ -168,7 +208,9 @@ exec sleep 60
       subscribe: () => () => undefined,
     })) as QuestlogModule;
     try {
-      const s = (await second.handlers['questlog:status']?.({}, { transport: 'internal' })) as { problems: string[] };
+      const s = (await second.handlers['questlog:status']?.({}, { transport: 'internal' })) as {
+        problems: string[];
+      };
       expect(s.problems.join()).toMatch(/another Quest Log daemon \(pid \d+\) already owns/);
       expect(second.ingestNow()).toBeNull();
       first.recorder.record({ type: 'x', source: 'test', severity: 'info', message: 'from first' });

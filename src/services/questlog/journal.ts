@@ -24,9 +24,16 @@ const MSG = {
 export const JOURNAL_MATCHES = [
   ...['0', '1', '2', '3', '4'].map((p) => `PRIORITY=${p}`),
   '+',
-  ...[MSG.unitFailed, MSG.jobFailed, MSG.spawnFailed, MSG.unitOom, MSG.oomdKill, MSG.coredump, MSG.sessionStart, MSG.sessionStop].map(
-    (id) => `MESSAGE_ID=${id}`,
-  ),
+  ...[
+    MSG.unitFailed,
+    MSG.jobFailed,
+    MSG.spawnFailed,
+    MSG.unitOom,
+    MSG.oomdKill,
+    MSG.coredump,
+    MSG.sessionStart,
+    MSG.sessionStop,
+  ].map((id) => `MESSAGE_ID=${id}`),
 ];
 
 /** journald JSON values: string | byte array (binary) | null (too large) | array (multi-value). */
@@ -39,7 +46,16 @@ export function fieldText(v: unknown): string | null {
   return String(v);
 }
 
-const SEV: NewEvent['severity'][] = ['critical', 'critical', 'critical', 'error', 'warning', 'info', 'info', 'debug'];
+const SEV: NewEvent['severity'][] = [
+  'critical',
+  'critical',
+  'critical',
+  'error',
+  'warning',
+  'info',
+  'info',
+  'debug',
+];
 
 /** SYSLOG_IDENTIFIER of the fleet forwarder's journal records (fleet.journal identifier default). */
 export const OWN_IDENTIFIER = 'ainl';
@@ -54,7 +70,11 @@ export function classifyEntry(e: Record<string, unknown>): NewEvent | null {
   // Quest Log already; the forwarder always sets AINL_KIND, and its default identifier is `ainl`
   if (e.AINL_KIND !== undefined || fieldText(e.SYSLOG_IDENTIFIER) === OWN_IDENTIFIER) return null;
   const prio = Math.min(7, Math.max(0, Number(fieldText(e.PRIORITY) ?? 6) || 0));
-  const unit = fieldText(e.UNIT) ?? fieldText(e.USER_UNIT) ?? fieldText(e._SYSTEMD_UNIT) ?? fieldText(e._SYSTEMD_USER_UNIT);
+  const unit =
+    fieldText(e.UNIT) ??
+    fieldText(e.USER_UNIT) ??
+    fieldText(e._SYSTEMD_UNIT) ??
+    fieldText(e._SYSTEMD_USER_UNIT);
   const ident = fieldText(e.SYSLOG_IDENTIFIER) ?? fieldText(e._COMM);
   const transport = fieldText(e._TRANSPORT);
   const tsUs = Number(fieldText(e.__REALTIME_TIMESTAMP));
@@ -63,7 +83,11 @@ export function classifyEntry(e: Record<string, unknown>): NewEvent | null {
   if (id === MSG.unitFailed || id === MSG.jobFailed || id === MSG.spawnFailed) {
     type = 'unit.failed';
     severity = 'error';
-  } else if (id === MSG.unitOom || id === MSG.oomdKill || /\b(Out of memory: Kill|oom-kill:|invoked oom-killer)/.test(message)) {
+  } else if (
+    id === MSG.unitOom ||
+    id === MSG.oomdKill ||
+    /\b(Out of memory: Kill|oom-kill:|invoked oom-killer)/.test(message)
+  ) {
     type = 'oom.kill';
     severity = 'error';
   } else if (id === MSG.coredump) {
@@ -143,7 +167,15 @@ export class JournalFollower {
       : lastTs
         ? [`--since=@${Math.floor(lastTs / 1000)}`]
         : ['--lines=0'];
-    const args = ['--follow', '--output=json', '--no-pager', '--all', ...resume, ...(this.opts.extraArgs ?? []), ...JOURNAL_MATCHES];
+    const args = [
+      '--follow',
+      '--output=json',
+      '--no-pager',
+      '--all',
+      ...resume,
+      ...(this.opts.extraArgs ?? []),
+      ...JOURNAL_MATCHES,
+    ];
     let child: ChildProcess;
     try {
       child = spawn(this.opts.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -159,7 +191,8 @@ export class JournalFollower {
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
       this.child = null;
-      if (err.code === 'ENOENT') this.fail(`${this.opts.binary} not found: system events from journald are not recorded`);
+      if (err.code === 'ENOENT')
+        this.fail(`${this.opts.binary} not found: system events from journald are not recorded`);
       else this.fail(`${this.opts.binary}: ${err.message}`);
     });
     const rl = readline.createInterface({ input: child.stdout! });

@@ -78,7 +78,8 @@ export function createQuestlogModuleWith(opts: QuestlogModuleOptions = {}): Serv
     try {
       lock = acquireDaemonLock(paths.lockFile);
     } catch (err) {
-      const msg = err instanceof LockHeld ? err.message : `cannot take the daemon lock: ${(err as Error).message}`;
+      const msg =
+        err instanceof LockHeld ? err.message : `cannot take the daemon lock: ${(err as Error).message}`;
       problems.push(msg);
       log.warn(msg);
     }
@@ -94,7 +95,12 @@ export function createQuestlogModuleWith(opts: QuestlogModuleOptions = {}): Serv
       notifyTimer = setTimeout(() => {
         notifyTimer = null;
         if (!pendingCommands && !pendingEvents) return;
-        ctx.emit('questlog:appended', { commands: pendingCommands, events: pendingEvents, lastCommandId, lastEventId });
+        ctx.emit('questlog:appended', {
+          commands: pendingCommands,
+          events: pendingEvents,
+          lastCommandId,
+          lastEventId,
+        });
         pendingCommands = 0;
         pendingEvents = 0;
       }, 100);
@@ -163,7 +169,8 @@ export function createQuestlogModuleWith(opts: QuestlogModuleOptions = {}): Serv
       const retention = (): void => {
         try {
           const r = store.applyRetention(cfg.retentionDays);
-          if (r.commands || r.events) log.info(`retention: removed ${r.commands} commands, ${r.events} events`);
+          if (r.commands || r.events)
+            log.info(`retention: removed ${r.commands} commands, ${r.events} events`);
         } catch (err) {
           log.warn(`retention failed: ${(err as Error).message}`);
         }

@@ -1,9 +1,52 @@
 /** The "program" of a command line, for statistics: first word, wrappers stripped, subcommand kept for multi-tools. */
-const WRAPPERS = new Set(['sudo', 'doas', 'time', 'nice', 'nohup', 'env', 'command', 'builtin', 'exec', 'run0']);
+const WRAPPERS = new Set([
+  'sudo',
+  'doas',
+  'time',
+  'nice',
+  'nohup',
+  'env',
+  'command',
+  'builtin',
+  'exec',
+  'run0',
+]);
 const WITH_SUBCOMMAND = new Set([
-  'apt', 'apt-get', 'cargo', 'docker', 'git', 'go', 'kubectl', 'npm', 'pnpm', 'yarn', 'npx', 'systemctl',
-  'journalctl', 'podman', 'pip', 'pip3', 'brew', 'dnf', 'yum', 'pacman', 'snap', 'flatpak', 'helm', 'terraform',
-  'gh', 'nix', 'make', 'uv', 'poetry', 'conda', 'rustup', 'zypper', 'ip', 'loginctl', 'nmcli',
+  'apt',
+  'apt-get',
+  'cargo',
+  'docker',
+  'git',
+  'go',
+  'kubectl',
+  'npm',
+  'pnpm',
+  'yarn',
+  'npx',
+  'systemctl',
+  'journalctl',
+  'podman',
+  'pip',
+  'pip3',
+  'brew',
+  'dnf',
+  'yum',
+  'pacman',
+  'snap',
+  'flatpak',
+  'helm',
+  'terraform',
+  'gh',
+  'nix',
+  'make',
+  'uv',
+  'poetry',
+  'conda',
+  'rustup',
+  'zypper',
+  'ip',
+  'loginctl',
+  'nmcli',
 ]);
 
 export function programOf(command: string): string {
@@ -14,7 +57,8 @@ export function programOf(command: string): string {
     if (WRAPPERS.has(w) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) {
       i++;
       // skip wrapper options such as sudo -u root, nice -n 5
-      while (i < words.length && (words[i] ?? '').startsWith('-')) i += /^-[unCgpt]$/.test(words[i] ?? '') ? 2 : 1;
+      while (i < words.length && (words[i] ?? '').startsWith('-'))
+        i += /^-[unCgpt]$/.test(words[i] ?? '') ? 2 : 1;
       continue;
     }
     break;

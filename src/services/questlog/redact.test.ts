@@ -23,7 +23,9 @@ describe('redaction', () => {
     const out = r.redact(command);
     expect(out.categories?.split(',')).toContain(category);
     expect(out.text).toContain(`[REDACTED:${category}]`);
-    expect(out.text).not.toMatch(/hunter2|AKIAIOSFODNN7EXAMPLE|ghp_abc|glpat-abc|xoxb-123|sk_live_abc|npm_abc|wJalrXUtnFEMI|abc\.def\.ghi/);
+    expect(out.text).not.toMatch(
+      /hunter2|AKIAIOSFODNN7EXAMPLE|ghp_abc|glpat-abc|xoxb-123|sk_live_abc|npm_abc|wJalrXUtnFEMI|abc\.def\.ghi/,
+    );
   });
 
   it('keeps the rest of the command so it stays searchable', () => {
@@ -31,16 +33,23 @@ describe('redaction', () => {
     expect(out.text).toBe('DB_PASSWORD=[REDACTED:secret-variable] ./deploy.sh --env prod');
   });
 
-  it.each(['ls -la /tmp', 'git commit -m "fix token parsing"', 'cat /home/u/multitool.p', 'ssh -p 2222 host', 'grep -r password src/'])(
-    'leaves ordinary commands alone: %s',
-    (cmd) => {
-      expect(r.redact(cmd)).toEqual({ text: cmd, categories: null });
-    },
-  );
+  it.each([
+    'ls -la /tmp',
+    'git commit -m "fix token parsing"',
+    'cat /home/u/multitool.p',
+    'ssh -p 2222 host',
+    'grep -r password src/',
+  ])('leaves ordinary commands alone: %s', (cmd) => {
+    expect(r.redact(cmd)).toEqual({ text: cmd, categories: null });
+  });
 
   it('applies extra patterns and reports invalid ones', () => {
     const problems: string[] = [];
-    const x = createRedactor({ enabled: true, extraPatterns: ['corp-[0-9]{6}', '(unclosed'], onProblem: (m) => problems.push(m) });
+    const x = createRedactor({
+      enabled: true,
+      extraPatterns: ['corp-[0-9]{6}', '(unclosed'],
+      onProblem: (m) => problems.push(m),
+    });
     expect(x.redact('login corp-123456').text).toBe('login [REDACTED:custom]');
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/invalid pattern/);

@@ -21,7 +21,10 @@ const r = (category: string, source: string, group = 0, flags = 'g'): Rule => ({
 /** The built-in rules: atuin's categories plus the common "password on the command line" shapes. */
 export const BUILTIN_RULES: readonly Rule[] = [
   r('aws-key', '\\b(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}\\b'),
-  r('github-token', '\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|gh1_[A-Za-z0-9_]{20,255})'),
+  r(
+    'github-token',
+    '\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|gh1_[A-Za-z0-9_]{20,255})',
+  ),
   r('gitlab-token', '\\bglpat-[A-Za-z0-9_-]{20,}'),
   r('slack-token', '\\bxox[abposr]-[A-Za-z0-9-]{10,}'),
   r('slack-webhook', 'https://hooks\\.slack\\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+'),
@@ -36,7 +39,12 @@ export const BUILTIN_RULES: readonly Rule[] = [
   // user:password@ in URLs
   r('url-password', '\\b[a-z][a-z0-9+.-]*://[^\\s:/@[]+:([^\\s@/]+)@', 1, 'gi'),
   // Authorization headers
-  r('auth-header', '(?:authorization|x-api-key|api-key|private-token)\\s*:\\s*(?:bearer\\s+|basic\\s+|token\\s+)?([^\\s\'"]+)', 1, 'gi'),
+  r(
+    'auth-header',
+    '(?:authorization|x-api-key|api-key|private-token)\\s*:\\s*(?:bearer\\s+|basic\\s+|token\\s+)?([^\\s\'"]+)',
+    1,
+    'gi',
+  ),
   // cloud secret variables and NAME_TOKEN=..., NAME_PASSWORD=..., NAME_SECRET=..., NAME_KEY=...
   r(
     'secret-variable',
@@ -44,7 +52,11 @@ export const BUILTIN_RULES: readonly Rule[] = [
     1,
     'gi',
   ),
-  r('secret-variable', '\\b(?:AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AZURE_[A-Z0-9_]*KEY|GOOGLE_SERVICE_ACCOUNT_KEY)=(\\S+)', 1),
+  r(
+    'secret-variable',
+    '\\b(?:AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AZURE_[A-Z0-9_]*KEY|GOOGLE_SERVICE_ACCOUNT_KEY)=(\\S+)',
+    1,
+  ),
   // --password=x, --password x, --token x, --api-key x, --secret x
   r(
     'password-option',
@@ -86,7 +98,9 @@ export function createRedactor(opts: RedactorOptions): Redactor {
     try {
       rules.push({ category: 'custom', re: new RegExp(p, 'g'), group: 0 });
     } catch (err) {
-      opts.onProblem?.(`questlog.redactPatterns: invalid pattern ${JSON.stringify(p)}: ${(err as Error).message}`);
+      opts.onProblem?.(
+        `questlog.redactPatterns: invalid pattern ${JSON.stringify(p)}: ${(err as Error).message}`,
+      );
     }
   }
   return {

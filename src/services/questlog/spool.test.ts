@@ -10,10 +10,19 @@ let spool: string;
 let store: QuestlogStore;
 const US = '\x1f';
 const RS = '\x1e';
-const header = (pid = 4242): string => ['H', 'bash', 'sess1', 'alice', 'myhost', '/dev/pts/3', String(pid)].join(US) + RS;
-const hrec = (n: number, cmd: string, exit = 0, t0 = 1_768_478_400_000_000, t1 = t0 + 1500, cwd = '/home/alice'): string =>
+const header = (pid = 4242): string =>
+  ['H', 'bash', 'sess1', 'alice', 'myhost', '/dev/pts/3', String(pid)].join(US) + RS;
+const hrec = (
+  n: number,
+  cmd: string,
+  exit = 0,
+  t0 = 1_768_478_400_000_000,
+  t1 = t0 + 1500,
+  cwd = '/home/alice',
+): string =>
   ['h', String(exit), String(t0), String(t1), cwd, `${String(n).padStart(5)}  ${cmd}\n`].join(US) + RS;
-const crec = (cmd: string, exit = 0): string => ['c', String(exit), '1768478400.1234567890', '1768478401.5', '/tmp', cmd].join(US) + RS;
+const crec = (cmd: string, exit = 0): string =>
+  ['c', String(exit), '1768478400.1234567890', '1768478401.5', '/tmp', cmd].join(US) + RS;
 const alive = { isAlive: () => true };
 const dead = { isAlive: () => false };
 
@@ -38,24 +47,48 @@ describe('spool records', () => {
 
   it('parses a history record and keeps multi-line text', () => {
     const r = parseRecord(Buffer.from(hrec(7, 'for i in 1 2; do\necho $i\ndone', 3).slice(0, -1)));
-    expect(r).toMatchObject({ kind: 'h', exit: 3, hist: 7, text: 'for i in 1 2; do\necho $i\ndone', cwd: '/home/alice' });
+    expect(r).toMatchObject({
+      kind: 'h',
+      exit: 3,
+      hist: 7,
+      text: 'for i in 1 2; do\necho $i\ndone',
+      cwd: '/home/alice',
+    });
     expect(parseRecord(Buffer.from('garbage'))).toBeNull();
     expect(parseRecord(Buffer.from(['x', '0', '1', '2', '/', 'ls'].join(US)))).toBeNull();
   });
 
   it('parses every field shape the hooks write, byte by byte, inside a larger buffer', () => {
-    const rec = (...f: Array<string | Buffer>): Buffer => Buffer.concat(f.flatMap((x, i) => [i ? Buffer.from(US) : Buffer.alloc(0), Buffer.from(x)]));
+    const rec = (...f: Array<string | Buffer>): Buffer =>
+      Buffer.concat(f.flatMap((x, i) => [i ? Buffer.from(US) : Buffer.alloc(0), Buffer.from(x)]));
     const p = (...f: Array<string | Buffer>) => parseRecord(rec(...f));
     // bash: µs times, `history 1` text with a modified-entry '*', one trailing newline removed
     expect(p('h', '0', '1768478400123456', '1768478401123456', '/d', '  12* ls -l\n\n')).toEqual({
-      kind: 'h', exit: 0, start: 1768478400123.456, end: 1768478401123.456, cwd: '/d', text: 'ls -l\n', hist: 12,
+      kind: 'h',
+      exit: 0,
+      start: 1768478400123.456,
+      end: 1768478401123.456,
+      cwd: '/d',
+      text: 'ls -l\n',
+      hist: 12,
     });
     // zsh: fractional seconds; kind c keeps its text as is
     expect(p('c', '127', '1768478400.25', '1768478400,75', '', 'echo x\n')).toEqual({
-      kind: 'c', exit: 127, start: 1768478400250, end: 1768478400750, cwd: '', text: 'echo x\n', hist: null,
+      kind: 'c',
+      exit: 127,
+      start: 1768478400250,
+      end: 1768478400750,
+      cwd: '',
+      text: 'echo x\n',
+      hist: null,
     });
     // odd values: unknown exit, empty or bad times, an empty command, a US inside the text
-    expect(p('c', '1000', '', 'abc', '/', `a${US}b`)).toMatchObject({ exit: -1, start: null, end: null, text: `a${US}b` });
+    expect(p('c', '1000', '', 'abc', '/', `a${US}b`)).toMatchObject({
+      exit: -1,
+      start: null,
+      end: null,
+      text: `a${US}b`,
+    });
     expect(p('c', '', '1', '2', '/', '')).toMatchObject({ exit: -1, text: '' });
     // history text without the number, without the two separators, or with a letter: not a record
     expect(p('h', '0', '1', '2', '/', 'ls')).toBeNull();
@@ -66,12 +99,18 @@ describe('spool records', () => {
     expect(p('hh', '0', '1', '2', '/', 'x')).toBeNull();
     expect(p('c', '0', '1', '2')).toBeNull();
     // invalid UTF-8 becomes U+FFFD; multi-byte text and directories survive
-    expect(p('c', '0', '1', '2', Buffer.from([0x2f, 0xc3, 0xa9]), Buffer.from([0x65, 0xff, 0xe2, 0x82, 0xac]))).toMatchObject({ cwd: '/é', text: 'e\ufffd€' });
+    expect(
+      p('c', '0', '1', '2', Buffer.from([0x2f, 0xc3, 0xa9]), Buffer.from([0x65, 0xff, 0xe2, 0x82, 0xac])),
+    ).toMatchObject({ cwd: '/é', text: 'e\ufffd€' });
     // a record in the middle of a buffer is read within its bounds
     const a = rec('c', '1', '1', '2', '/a', 'first');
     const b = rec('c', '2', '1', '2', '/b', 'second');
     const buf = Buffer.concat([a, Buffer.from(RS), b, Buffer.from(RS)]);
-    expect(parseRecordAt(buf, a.length + 1, buf.length - 1)).toMatchObject({ exit: 2, cwd: '/b', text: 'second' });
+    expect(parseRecordAt(buf, a.length + 1, buf.length - 1)).toMatchObject({
+      exit: 2,
+      cwd: '/b',
+      text: 'second',
+    });
     expect(parseRecordAt(buf, 0, a.length)).toMatchObject({ exit: 1, cwd: '/a', text: 'first' });
   });
 });
@@ -85,7 +124,9 @@ describe('ingestSpools', () => {
     appendFileSync(f, hrec(3, 'make'));
     expect(ingestSpools(store, spool, alive).commands).toBe(1);
     const rows = store.search({ order: 'oldest' }).items;
-    expect(rows.map((c) => [c.command, c.exit, c.duration, c.user, c.host, c.tty, c.session, c.shell])).toEqual([
+    expect(
+      rows.map((c) => [c.command, c.exit, c.duration, c.user, c.host, c.tty, c.session, c.shell]),
+    ).toEqual([
       ['ls', 0, 2, 'alice', 'myhost', '/dev/pts/3', 'sess1', 'bash'],
       ['false', 1, 2, 'alice', 'myhost', '/dev/pts/3', 'sess1', 'bash'],
       ['make', 0, 2, 'alice', 'myhost', '/dev/pts/3', 'sess1', 'bash'],

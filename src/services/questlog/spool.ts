@@ -235,7 +235,8 @@ export function ingestFile(store: QuestlogStore, file: string, opts: IngestOptio
   try {
     fd = openSync(file, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') out.problems.push(`cannot read ${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      out.problems.push(`cannot read ${file}: ${(err as Error).message}`);
     return;
   }
   const fileShell = /\/(bash|zsh)-[^/]*$/.exec(file)?.[1] ?? '';
@@ -327,13 +328,16 @@ export function ingestFile(store: QuestlogStore, file: string, opts: IngestOptio
       const offset = saved?.offset ?? (headerEnd > 0 ? headerEnd : 0);
       if (size > offset) {
         out.corrupt++;
-        out.problems.push(`${file}: dropped an incomplete last record (${size - offset} bytes) from a shell that exited`);
+        out.problems.push(
+          `${file}: dropped an incomplete last record (${size - offset} bytes) from a shell that exited`,
+        );
       }
       try {
         unlinkSync(file);
         out.removed++;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') out.problems.push(`cannot remove ${file}: ${(err as Error).message}`);
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          out.problems.push(`cannot remove ${file}: ${(err as Error).message}`);
       }
       store.dropOffset(file);
     }
@@ -344,7 +348,15 @@ export function ingestFile(store: QuestlogStore, file: string, opts: IngestOptio
 
 /** Ingests every spool in the directory; forgets offsets of files that no longer exist. */
 export function ingestSpools(store: QuestlogStore, dir: string, opts: IngestOptions = {}): IngestResult {
-  const out: IngestResult = { files: 0, commands: 0, skipped: 0, corrupt: 0, lastId: null, removed: 0, problems: [] };
+  const out: IngestResult = {
+    files: 0,
+    commands: 0,
+    skipped: 0,
+    corrupt: 0,
+    lastId: null,
+    removed: 0,
+    problems: [],
+  };
   const files = listSpools(dir);
   for (const f of files) {
     try {

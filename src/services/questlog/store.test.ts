@@ -13,11 +13,61 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ql-store-'));
   store = QuestlogStore.open(join(dir, 'data', 'questlog.db'));
   store.insertCommands([
-    { ts: T0, command: 'git status', exit: 0, duration: 12, cwd: '/home/u/proj', session: 's1', user: 'u', host: 'h', shell: 'bash' },
-    { ts: T0 + 1000, command: 'make build', exit: 2, duration: 3000, cwd: '/home/u/proj', session: 's1', user: 'u', host: 'h', shell: 'bash' },
-    { ts: T0 + 2000, command: 'make build', exit: 0, duration: 2000, cwd: '/home/u/proj/sub', session: 's1', user: 'u', host: 'h', shell: 'bash' },
-    { ts: T0 + 3000, command: 'sudo apt install zsh', exit: 100, duration: 500, cwd: '/', session: 's2', user: 'root', host: 'h2', shell: 'zsh' },
-    { ts: T0 + 4000, command: 'echo 100% done_ok', exit: 0, duration: 1, cwd: '/tmp', session: 's2', user: 'root', host: 'h2', shell: 'zsh' },
+    {
+      ts: T0,
+      command: 'git status',
+      exit: 0,
+      duration: 12,
+      cwd: '/home/u/proj',
+      session: 's1',
+      user: 'u',
+      host: 'h',
+      shell: 'bash',
+    },
+    {
+      ts: T0 + 1000,
+      command: 'make build',
+      exit: 2,
+      duration: 3000,
+      cwd: '/home/u/proj',
+      session: 's1',
+      user: 'u',
+      host: 'h',
+      shell: 'bash',
+    },
+    {
+      ts: T0 + 2000,
+      command: 'make build',
+      exit: 0,
+      duration: 2000,
+      cwd: '/home/u/proj/sub',
+      session: 's1',
+      user: 'u',
+      host: 'h',
+      shell: 'bash',
+    },
+    {
+      ts: T0 + 3000,
+      command: 'sudo apt install zsh',
+      exit: 100,
+      duration: 500,
+      cwd: '/',
+      session: 's2',
+      user: 'root',
+      host: 'h2',
+      shell: 'zsh',
+    },
+    {
+      ts: T0 + 4000,
+      command: 'echo 100% done_ok',
+      exit: 0,
+      duration: 1,
+      cwd: '/tmp',
+      session: 's2',
+      user: 'root',
+      host: 'h2',
+      shell: 'zsh',
+    },
   ]);
 });
 
@@ -53,7 +103,11 @@ describe('QuestlogStore', () => {
 
   it('indexes each batch in one statement; the index stays exact across deletes, reused ids and imports', () => {
     ftsOk(store);
-    const batch = Array.from({ length: 500 }, (_, i) => ({ ts: T0 + 10_000 + i, command: `batchcmd-${i} --flag`, session: 's3' }));
+    const batch = Array.from({ length: 500 }, (_, i) => ({
+      ts: T0 + 10_000 + i,
+      command: `batchcmd-${i} --flag`,
+      session: 's3',
+    }));
     expect(store.insertCommands(batch).inserted).toBe(500);
     expect(store.search({ query: 'batchcmd-499' }).total).toBe(1);
     expect(store.search({ query: 'atchcm', limit: 1 }).total).toBe(500);
@@ -74,15 +128,30 @@ describe('QuestlogStore', () => {
 
   it('inserts a big mixed batch in order: multi-row runs, imports already present and unusable rows', () => {
     store.insertCommands([{ ts: T0 + 60_000, command: 'mixcmd imported before', session: 'import:bash' }]);
-    const batch = Array.from({ length: 100 }, (_, i) => ({ ts: T0 + 61_000 + i, command: `mixcmd ${i}`, exit: i % 7 === 0 ? 1 : 0, duration: i, session: 's9' }));
-    batch[10] = { ts: T0 + 60_000, command: 'mixcmd imported before', exit: 0, duration: 0, session: 'import:bash' }; // present: skipped
+    const batch = Array.from({ length: 100 }, (_, i) => ({
+      ts: T0 + 61_000 + i,
+      command: `mixcmd ${i}`,
+      exit: i % 7 === 0 ? 1 : 0,
+      duration: i,
+      session: 's9',
+    }));
+    batch[10] = {
+      ts: T0 + 60_000,
+      command: 'mixcmd imported before',
+      exit: 0,
+      duration: 0,
+      session: 'import:bash',
+    }; // present: skipped
     batch[40] = { ts: T0 + 61_040, command: 'mixcmd 40', exit: 0, duration: 0, session: 'IMPORT:zsh' }; // new import
     batch[70] = { ts: Number.NaN, command: 'mixcmd 70', exit: 0, duration: 0, session: 's9' }; // no time: refused
     const before = store.stats({}).totals.commands;
     const r = store.insertCommands(batch);
     expect(r.inserted).toBe(98);
     const got = store.search({ query: 'mixcmd', order: 'oldest', limit: 200 }).items;
-    const want = ['mixcmd imported before', ...batch.filter((_, i) => i !== 10 && i !== 70).map((b) => b.command)];
+    const want = [
+      'mixcmd imported before',
+      ...batch.filter((_, i) => i !== 10 && i !== 70).map((b) => b.command),
+    ];
     expect(got.map((c) => c.command)).toEqual(want);
     expect(got.at(-1)?.id).toBe(r.lastId);
     for (let i = 1; i < got.length; i++) expect((got[i]?.id ?? 0) > (got[i - 1]?.id ?? 0)).toBe(true);
@@ -107,9 +176,17 @@ describe('QuestlogStore', () => {
     const up = QuestlogStore.open(file);
     try {
       expect(up.db.pragma('user_version', { simple: true })).toBe(2);
-      expect(up.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'commands_ai'").get()).toEqual({ n: 0 });
+      expect(
+        up.db
+          .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'commands_ai'")
+          .get(),
+      ).toEqual({ n: 0 });
       up.insertCommands([{ ts: T0 + 2, command: 'new row after upgrade' }]);
-      expect(cmds(up.search({ query: 'row' }))).toEqual(['new row after upgrade', 'second v1 row', 'old row from v1']);
+      expect(cmds(up.search({ query: 'row' }))).toEqual([
+        'new row after upgrade',
+        'second v1 row',
+        'old row from v1',
+      ]);
       ftsOk(up);
     } finally {
       up.close();
@@ -130,7 +207,10 @@ describe('QuestlogStore', () => {
     expect(cmds(store.search({ query: 'make', mode: 'prefix' }))).toEqual(['make build', 'make build']);
     expect(cmds(store.search({ query: 'ma', mode: 'prefix' }))).toEqual(['make build', 'make build']);
     expect(cmds(store.search({ query: 'gst', mode: 'fuzzy' }))).toEqual(['git status']);
-    expect(cmds(store.search({ query: '^(git|sudo) ', mode: 'regex' }))).toEqual(['sudo apt install zsh', 'git status']);
+    expect(cmds(store.search({ query: '^(git|sudo) ', mode: 'regex' }))).toEqual([
+      'sudo apt install zsh',
+      'git status',
+    ]);
     expect(() => store.search({ query: '(', mode: 'regex' })).toThrow(/invalid regular expression/);
   });
 
@@ -202,13 +282,27 @@ describe('QuestlogStore', () => {
     }
     expect(store.stats({}).topCommands.find((p) => p.program === 'git push')?.count).toBe(1);
     // a new redactor (configuration reloaded) applies to texts seen before
-    store.setRedactor({ redact: (text) => ({ text: text.replace('push', '[REDACTED:custom]'), categories: 'custom' }) });
+    store.setRedactor({
+      redact: (text) => ({ text: text.replace('push', '[REDACTED:custom]'), categories: 'custom' }),
+    });
     store.insertCommands([{ ts: T0 + 50_004, command: 'sudo git push' }]);
-    expect(store.search({ query: 'git', limit: 1 }).items[0]).toMatchObject({ command: 'sudo git [REDACTED:custom]', redacted: 'custom' });
+    expect(store.search({ query: 'git', limit: 1 }).items[0]).toMatchObject({
+      command: 'sudo git [REDACTED:custom]',
+      redacted: 'custom',
+    });
   });
 
   it('gives a detail view with session neighbours, run counts and nearby events', () => {
-    store.insertEvents([{ ts: T0 + 1500, type: 'unit.failed', source: 'journald', severity: 'error', message: 'foo.service failed', unit: 'foo.service' }]);
+    store.insertEvents([
+      {
+        ts: T0 + 1500,
+        type: 'unit.failed',
+        source: 'journald',
+        severity: 'error',
+        message: 'foo.service failed',
+        unit: 'foo.service',
+      },
+    ]);
     const d = store.detail(2);
     expect(d.previous?.command).toBe('git status');
     expect(d.next?.id).toBe(3);
@@ -221,11 +315,30 @@ describe('QuestlogStore', () => {
 
   it('stores events, ignores a repeated journald cursor, filters by type/severity/unit', () => {
     const a = store.insertEvents([
-      { type: 'unit.failed', source: 'journald', severity: 'error', message: 'x failed', unit: 'x.service', cursor: 'c1', ts: T0 },
-      { type: 'alert.fired', source: 'monitor', severity: 'warning', message: 'cpu high', data: { value: 97 }, ts: T0 + 1 },
+      {
+        type: 'unit.failed',
+        source: 'journald',
+        severity: 'error',
+        message: 'x failed',
+        unit: 'x.service',
+        cursor: 'c1',
+        ts: T0,
+      },
+      {
+        type: 'alert.fired',
+        source: 'monitor',
+        severity: 'warning',
+        message: 'cpu high',
+        data: { value: 97 },
+        ts: T0 + 1,
+      },
     ]);
     expect(a.inserted).toBe(2);
-    expect(store.insertEvents([{ type: 'unit.failed', source: 'journald', severity: 'error', message: 'dup', cursor: 'c1' }]).inserted).toBe(0);
+    expect(
+      store.insertEvents([
+        { type: 'unit.failed', source: 'journald', severity: 'error', message: 'dup', cursor: 'c1' },
+      ]).inserted,
+    ).toBe(0);
     expect(store.events({ types: ['alert.*'] }).items[0]?.data).toEqual({ value: 97 });
     expect(store.events({ minSeverity: 'error' }).total).toBe(1);
     expect(store.events({ unit: 'x.service' }).total).toBe(1);
@@ -234,11 +347,15 @@ describe('QuestlogStore', () => {
   });
 
   it('redacts secrets before storage', () => {
-    store.insertCommands([{ ts: T0 + 9000, command: 'export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789' }]);
+    store.insertCommands([
+      { ts: T0 + 9000, command: 'export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
+    ]);
     const c = store.search({ query: 'GITHUB' }).items[0];
     expect(c?.command).toBe('export GITHUB_TOKEN=[REDACTED:github-token]');
     expect(c?.redacted).toBe('github-token');
-    const raw = store.db.prepare("SELECT count(*) AS n FROM commands WHERE command LIKE '%ghp_%'").get() as { n: number };
+    const raw = store.db.prepare("SELECT count(*) AS n FROM commands WHERE command LIKE '%ghp_%'").get() as {
+      n: number;
+    };
     expect(raw.n).toBe(0);
   });
 
@@ -258,7 +375,9 @@ describe('QuestlogStore', () => {
     const bad = join(dir, 'bad.db');
     writeFileSync(bad, 'this is not sqlite, just some text that is long enough to be a header '.repeat(20));
     expect(() => QuestlogStore.open(bad)).toThrow(/not a valid Quest Log database/);
-    expect(() => QuestlogStore.open(join(dir, 'missing.db'), { readonly: true })).toThrow(/no Quest Log database/);
+    expect(() => QuestlogStore.open(join(dir, 'missing.db'), { readonly: true })).toThrow(
+      /no Quest Log database/,
+    );
   });
 
   it('reports a read-only data directory clearly', () => {
@@ -266,7 +385,9 @@ describe('QuestlogStore', () => {
     if (process.getuid?.() === 0) {
       // root ignores directory permissions; use a path under a regular file instead
       writeFileSync(join(dir, 'file'), '');
-      expect(() => QuestlogStore.open(join(dir, 'file', 'sub', 'q.db'))).toThrow(/cannot create the data directory/);
+      expect(() => QuestlogStore.open(join(dir, 'file', 'sub', 'q.db'))).toThrow(
+        /cannot create the data directory/,
+      );
     } else {
       const ro = join(dir, 'ro');
       rmSync(ro, { recursive: true, force: true });

@@ -188,7 +188,8 @@ const ROW_PARAMS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const MULTI_ROWS = 32;
 const MULTI_PARAMS = new Array<string>(MULTI_ROWS).fill(ROW_PARAMS).join(', ');
 
-const COMMAND_COLS = 'c.id, c.ts, c.duration, c.exit, c.command, c.cwd, c.user, c.host, c.tty, c.session, c.shell, c.redacted';
+const COMMAND_COLS =
+  'c.id, c.ts, c.duration, c.exit, c.command, c.cwd, c.user, c.host, c.tty, c.session, c.shell, c.redacted';
 
 /** Opens (and creates or migrates) the Quest Log database. */
 export class QuestlogStore {
@@ -208,20 +209,27 @@ export class QuestlogStore {
     this.readonly = opts.readonly ?? false;
     this.redactor = opts.redactor ?? createRedactor({ enabled: true });
     if (this.readonly) {
-      if (!existsSync(file)) throw new Problem('not-found', `no Quest Log database at ${file} (nothing recorded yet)`);
+      if (!existsSync(file))
+        throw new Problem('not-found', `no Quest Log database at ${file} (nothing recorded yet)`);
       this.db = openDb(file, { readonly: true, fileMustExist: true });
     } else {
       const dir = dirname(file);
       try {
         ensureDir(dir);
       } catch (err) {
-        throw new Problem('access-denied', `cannot create the data directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        throw new Problem(
+          'access-denied',
+          `cannot create the data directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        );
       }
       if (!existsSync(file)) {
         try {
           closeSync(openSync(file, 'a', 0o600));
         } catch (err) {
-          throw new Problem('access-denied', `cannot create ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+          throw new Problem(
+            'access-denied',
+            `cannot create ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+          );
         }
       }
       this.db = openDb(file, {});
@@ -329,13 +337,17 @@ export class QuestlogStore {
   // ---------------------------------------------------------------- meta
 
   getMeta(key: string): string | null {
-    const r = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string | null } | undefined;
+    const r = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string | null } | undefined;
     return r?.value ?? null;
   }
 
   setMeta(key: string, value: string | null): void {
     if (value === null) this.stmt('DELETE FROM meta WHERE key = ?').run(key);
-    else this.stmt('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    else
+      this.stmt(
+        'INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ).run(key, value);
   }
 
   // ---------------------------------------------------------------- writing
@@ -356,7 +368,15 @@ export class QuestlogStore {
     return { program: new Map(), cwd: new Map(), hour: new Map(), day: new Map() };
   }
 
-  private addToRollup(r: Rollup, program: string, cwd: string, ts: number, exit: number, duration: number, sign: 1 | -1): void {
+  private addToRollup(
+    r: Rollup,
+    program: string,
+    cwd: string,
+    ts: number,
+    exit: number,
+    duration: number,
+    sign: 1 | -1,
+  ): void {
     const failed = exit > 0 ? 1 : 0;
     const p = r.program.get(program) ?? [0, 0, 0, 0];
     p[0] += sign;
@@ -390,7 +410,9 @@ export class QuestlogStore {
        ON CONFLICT(cwd) DO UPDATE SET n = n + excluded.n, failed = failed + excluded.failed`,
     );
     for (const [k, v] of r.cwd) uc.run(k, v[0], v[1]);
-    const uh = this.stmt('INSERT INTO stats_hour(hour, n) VALUES (?, ?) ON CONFLICT(hour) DO UPDATE SET n = n + excluded.n');
+    const uh = this.stmt(
+      'INSERT INTO stats_hour(hour, n) VALUES (?, ?) ON CONFLICT(hour) DO UPDATE SET n = n + excluded.n',
+    );
     for (const [k, v] of r.hour) uh.run(k, v);
     const ud = this.stmt(
       `INSERT INTO stats_day(day, n, failed) VALUES (?, ?, ?)
@@ -408,7 +430,8 @@ export class QuestlogStore {
    * many rows were stored (imports already present are skipped) and the last id.
    */
   insertCommandsRaw(rows: NewCommand[]): { inserted: number; lastId: number | null } {
-    const cols = 'commands(ts, duration, exit, command, cwd, user, host, tty, session, shell, program, redacted)';
+    const cols =
+      'commands(ts, duration, exit, command, cwd, user, host, tty, session, shell, program, redacted)';
     const ins = this.stmt(`INSERT OR IGNORE INTO ${cols} VALUES ${ROW_PARAMS}`);
     // rows that cannot be refused (finite numbers, not an import) go MULTI_ROWS at a time: one
     // statement per MULTI_ROWS rows saves 10–20 % of the insert time on big batches
@@ -426,7 +449,15 @@ export class QuestlogStore {
       if (info.changes > 0) {
         inserted++;
         lastId = Number(info.lastInsertRowid);
-        this.addToRollup(roll, v[10] as string, v[4] as string, v[12] as number, v[2] as number, v[1] as number, 1);
+        this.addToRollup(
+          roll,
+          v[10] as string,
+          v[4] as string,
+          v[12] as number,
+          v[2] as number,
+          v[1] as number,
+          1,
+        );
       }
     };
     const flushSingly = (): void => {
@@ -463,7 +494,12 @@ export class QuestlogStore {
         categories,
         row.ts,
       ];
-      const safe = multi !== null && Number.isFinite(row.ts) && Number.isFinite(duration) && Number.isFinite(exit) && !/^import:/i.test(session);
+      const safe =
+        multi !== null &&
+        Number.isFinite(row.ts) &&
+        Number.isFinite(duration) &&
+        Number.isFinite(exit) &&
+        !/^import:/i.test(session);
       if (!safe) {
         flushSingly();
         one(v);
@@ -476,12 +512,24 @@ export class QuestlogStore {
         const info = multi.run(...params);
         inserted += MULTI_ROWS;
         lastId = Number(info.lastInsertRowid);
-        for (const p of pending) this.addToRollup(roll, p[10] as string, p[4] as string, p[12] as number, p[2] as number, p[1] as number, 1);
+        for (const p of pending)
+          this.addToRollup(
+            roll,
+            p[10] as string,
+            p[4] as string,
+            p[12] as number,
+            p[2] as number,
+            p[1] as number,
+            1,
+          );
         pending = [];
       }
     }
     flushSingly();
-    if (inserted) this.stmt('INSERT INTO commands_fts(rowid, command) SELECT id, command FROM commands WHERE id > ?').run(before);
+    if (inserted)
+      this.stmt('INSERT INTO commands_fts(rowid, command) SELECT id, command FROM commands WHERE id > ?').run(
+        before,
+      );
     this.applyRollup(roll);
     return { inserted, lastId };
   }
@@ -540,9 +588,9 @@ export class QuestlogStore {
 
   /** The newest stored journald cursor and its timestamp (resume point of the follower). */
   lastJournal(): { cursor: string; ts: number } | null {
-    const r = this.stmt('SELECT cursor, ts FROM events WHERE cursor IS NOT NULL ORDER BY id DESC LIMIT 1').get() as
-      | { cursor: string; ts: number }
-      | undefined;
+    const r = this.stmt(
+      'SELECT cursor, ts FROM events WHERE cursor IS NOT NULL ORDER BY id DESC LIMIT 1',
+    ).get() as { cursor: string; ts: number } | undefined;
     return r ?? null;
   }
 
@@ -550,8 +598,7 @@ export class QuestlogStore {
 
   getOffset(file: string): { offset: number; lastHist: number | null } | null {
     const r = this.stmt('SELECT offset, last_hist FROM spool_offsets WHERE file = ?').get(file) as
-      | { offset: number; last_hist: number | null }
-      | undefined;
+      { offset: number; last_hist: number | null } | undefined;
     return r ? { offset: r.offset, lastHist: r.last_hist } : null;
   }
 
@@ -582,17 +629,19 @@ export class QuestlogStore {
     if (f.session !== undefined || (f.cwd !== undefined && !f.cwdTree)) return false;
     if (f.since !== undefined || f.until !== undefined) {
       const n = (
-        this.stmt('SELECT count(*) AS n FROM (SELECT 1 FROM commands WHERE ts >= ? AND ts < ? LIMIT 50001)').get(
-          f.since ?? 0,
-          f.until ?? Number.MAX_SAFE_INTEGER,
-        ) as { n: number }
+        this.stmt(
+          'SELECT count(*) AS n FROM (SELECT 1 FROM commands WHERE ts >= ? AND ts < ? LIMIT 50001)',
+        ).get(f.since ?? 0, f.until ?? Number.MAX_SAFE_INTEGER) as { n: number }
       ).n;
       if (n <= 50_000) return false;
     }
     return true;
   }
 
-  private commandWhere(f: CommandFilter, useFts = true): { joins: string; where: string[]; params: unknown[]; order: string } {
+  private commandWhere(
+    f: CommandFilter,
+    useFts = true,
+  ): { joins: string; where: string[]; params: unknown[]; order: string } {
     const where: string[] = [];
     const params: unknown[] = [];
     let joins = '';
@@ -698,15 +747,15 @@ export class QuestlogStore {
   private hasCriteria(f: CommandFilter): boolean {
     return Boolean(
       (f.query ?? '').trim() ||
-        f.since !== undefined ||
-        f.until !== undefined ||
-        f.cwd !== undefined ||
-        f.exit !== undefined ||
-        f.failed ||
-        f.session !== undefined ||
-        f.user !== undefined ||
-        f.host !== undefined ||
-        f.shell !== undefined,
+      f.since !== undefined ||
+      f.until !== undefined ||
+      f.cwd !== undefined ||
+      f.exit !== undefined ||
+      f.failed ||
+      f.session !== undefined ||
+      f.user !== undefined ||
+      f.host !== undefined ||
+      f.shell !== undefined,
     );
   }
 
@@ -726,11 +775,9 @@ export class QuestlogStore {
     const { joins, where, params, order } = this.commandWhere(req, this.ftsPays(req));
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const dir = req.order === 'oldest' ? 'ASC' : 'DESC';
-    const rows = this.stmt(`SELECT ${COMMAND_COLS} FROM commands c ${joins} ${w} ORDER BY ${order} ${dir} LIMIT ? OFFSET ?`).all(
-      ...params,
-      limit,
-      offset,
-    ) as Row[];
+    const rows = this.stmt(
+      `SELECT ${COMMAND_COLS} FROM commands c ${joins} ${w} ORDER BY ${order} ${dir} LIMIT ? OFFSET ?`,
+    ).all(...params, limit, offset) as Row[];
     let total: number;
     let capped = false;
     if (!this.hasCriteria(req)) {
@@ -740,7 +787,10 @@ export class QuestlogStore {
     } else {
       const cap = Math.max(req.countLimit ?? DEFAULT_COUNT_LIMIT, offset + rows.length);
       const n = (
-        this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM commands c ${joins} ${w} LIMIT ?)`).get(...params, cap + 1) as {
+        this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM commands c ${joins} ${w} LIMIT ?)`).get(
+          ...params,
+          cap + 1,
+        ) as {
           n: number;
         }
       ).n;
@@ -755,7 +805,9 @@ export class QuestlogStore {
     const { joins, where, params, order: col } = this.commandWhere(f);
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const it = this.db
-      .prepare(`SELECT ${COMMAND_COLS} FROM commands c ${joins} ${w} ORDER BY ${col} ${order === 'oldest' ? 'ASC' : 'DESC'}`)
+      .prepare(
+        `SELECT ${COMMAND_COLS} FROM commands c ${joins} ${w} ORDER BY ${col} ${order === 'oldest' ? 'ASC' : 'DESC'}`,
+      )
       .iterate(...params) as Iterable<Row>;
     for (const r of it) yield toCommand(r);
   }
@@ -815,9 +867,18 @@ export class QuestlogStore {
     const { where, params } = this.eventWhere(req);
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const dir = req.order === 'oldest' ? 'ASC' : 'DESC';
-    const rows = this.stmt(`SELECT e.* FROM events e ${w} ORDER BY e.id ${dir} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
+    const rows = this.stmt(`SELECT e.* FROM events e ${w} ORDER BY e.id ${dir} LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit,
+      offset,
+    ) as Row[];
     const cap = Math.max(req.countLimit ?? DEFAULT_COUNT_LIMIT, offset + rows.length);
-    const n = (this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM events e ${w} LIMIT ?)`).get(...params, cap + 1) as { n: number }).n;
+    const n = (
+      this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM events e ${w} LIMIT ?)`).get(
+        ...params,
+        cap + 1,
+      ) as { n: number }
+    ).n;
     return {
       items: rows.map(toEvent),
       total: Math.min(n, cap),
@@ -829,14 +890,27 @@ export class QuestlogStore {
   *iterateEvents(f: EventFilter, order: 'newest' | 'oldest' = 'oldest'): Generator<QuestEvent> {
     const { where, params } = this.eventWhere(f);
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const it = this.db.prepare(`SELECT e.* FROM events e ${w} ORDER BY e.id ${order === 'oldest' ? 'ASC' : 'DESC'}`).iterate(...params) as Iterable<Row>;
+    const it = this.db
+      .prepare(`SELECT e.* FROM events e ${w} ORDER BY e.id ${order === 'oldest' ? 'ASC' : 'DESC'}`)
+      .iterate(...params) as Iterable<Row>;
     for (const r of it) yield toEvent(r);
   }
 
   /** Commands and events with an id above the given ones (tail -f). */
-  newerThan(commandId: number, eventId: number, limit = 1000): { commands: QuestCommand[]; events: QuestEvent[] } {
-    const commands = (this.stmt(`SELECT ${COMMAND_COLS} FROM commands c WHERE c.id > ? ORDER BY c.id LIMIT ?`).all(commandId, limit) as Row[]).map(toCommand);
-    const events = (this.stmt('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(eventId, limit) as Row[]).map(toEvent);
+  newerThan(
+    commandId: number,
+    eventId: number,
+    limit = 1000,
+  ): { commands: QuestCommand[]; events: QuestEvent[] } {
+    const commands = (
+      this.stmt(`SELECT ${COMMAND_COLS} FROM commands c WHERE c.id > ? ORDER BY c.id LIMIT ?`).all(
+        commandId,
+        limit,
+      ) as Row[]
+    ).map(toCommand);
+    const events = (
+      this.stmt('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(eventId, limit) as Row[]
+    ).map(toEvent);
     return { commands, events };
   }
 
@@ -857,10 +931,18 @@ export class QuestlogStore {
     let bounds: { first: number | null; last: number | null };
     if (!filtered) {
       programs = this.stmt('SELECT * FROM stats_program').all() as typeof programs;
-      cwds = this.stmt('SELECT cwd, n, failed FROM stats_cwd ORDER BY n DESC LIMIT ?').all(top) as typeof cwds;
+      cwds = this.stmt('SELECT cwd, n, failed FROM stats_cwd ORDER BY n DESC LIMIT ?').all(
+        top,
+      ) as typeof cwds;
       hoursRows = this.stmt('SELECT hour, n FROM stats_hour').all() as typeof hoursRows;
-      days = (this.stmt('SELECT day, n, failed FROM stats_day WHERE n > 0 ORDER BY day DESC LIMIT 90').all() as typeof days).reverse();
-      bounds = this.stmt('SELECT (SELECT min(ts) FROM commands) AS first, (SELECT max(ts) FROM commands) AS last').get() as typeof bounds;
+      days = (
+        this.stmt(
+          'SELECT day, n, failed FROM stats_day WHERE n > 0 ORDER BY day DESC LIMIT 90',
+        ).all() as typeof days
+      ).reverse();
+      bounds = this.stmt(
+        'SELECT (SELECT min(ts) FROM commands) AS first, (SELECT max(ts) FROM commands) AS last',
+      ).get() as typeof bounds;
     } else {
       const where: string[] = [];
       const params: number[] = [];
@@ -877,10 +959,9 @@ export class QuestlogStore {
         `SELECT program, count(*) AS n, sum(exit > 0) AS failed, sum(CASE WHEN duration >= 0 THEN duration ELSE 0 END) AS dur_sum,
          sum(duration >= 0) AS dur_n FROM commands ${w} GROUP BY program`,
       ).all(...params) as typeof programs;
-      cwds = this.stmt(`SELECT cwd, count(*) AS n, sum(exit > 0) AS failed FROM commands ${w} GROUP BY cwd ORDER BY n DESC LIMIT ?`).all(
-        ...params,
-        top,
-      ) as typeof cwds;
+      cwds = this.stmt(
+        `SELECT cwd, count(*) AS n, sum(exit > 0) AS failed FROM commands ${w} GROUP BY cwd ORDER BY n DESC LIMIT ?`,
+      ).all(...params, top) as typeof cwds;
       hoursRows = this.stmt(
         `SELECT CAST(strftime('%H', ts / 1000, 'unixepoch', 'localtime') AS INTEGER) AS hour, count(*) AS n FROM commands ${w} GROUP BY hour`,
       ).all(...params) as typeof hoursRows;
@@ -890,7 +971,9 @@ export class QuestlogStore {
            GROUP BY day ORDER BY day DESC LIMIT 90`,
         ).all(...params) as typeof days
       ).reverse();
-      bounds = this.stmt(`SELECT min(ts) AS first, max(ts) AS last FROM commands ${w}`).get(...params) as typeof bounds;
+      bounds = this.stmt(`SELECT min(ts) AS first, max(ts) AS last FROM commands ${w}`).get(
+        ...params,
+      ) as typeof bounds;
     }
     const toStat = (p: (typeof programs)[number]) => ({
       program: p.program,
@@ -900,7 +983,10 @@ export class QuestlogStore {
       avgDurationMs: p.dur_n ? p.dur_sum / p.dur_n : null,
     });
     const real = programs.filter((p) => p.program !== '' && p.n > 0);
-    const topCommands = [...real].sort((a, b) => b.n - a.n || a.program.localeCompare(b.program)).slice(0, top).map(toStat);
+    const topCommands = [...real]
+      .sort((a, b) => b.n - a.n || a.program.localeCompare(b.program))
+      .slice(0, top)
+      .map(toStat);
     const failureRates = real
       .filter((p) => p.n >= 3 && p.failed > 0)
       .map(toStat)
@@ -911,10 +997,22 @@ export class QuestlogStore {
     const commands = programs.reduce((s, p) => s + p.n, 0);
     const failed = programs.reduce((s, p) => s + p.failed, 0);
     const ev = filtered
-      ? (this.stmt('SELECT count(*) AS n FROM events WHERE ts >= ? AND ts < ?').get(req.since ?? 0, req.until ?? 1e15) as { n: number }).n
+      ? (
+          this.stmt('SELECT count(*) AS n FROM events WHERE ts >= ? AND ts < ?').get(
+            req.since ?? 0,
+            req.until ?? 1e15,
+          ) as { n: number }
+        ).n
       : (this.stmt('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     return {
-      totals: { commands, failed, programs: real.length, events: ev, firstTs: bounds.first, lastTs: bounds.last },
+      totals: {
+        commands,
+        failed,
+        programs: real.length,
+        events: ev,
+        firstTs: bounds.first,
+        lastTs: bounds.last,
+      },
       topCommands,
       failureRates,
       hours,
@@ -957,7 +1055,10 @@ export class QuestlogStore {
     }
     const end = cmd.ts + Math.max(0, cmd.duration);
     const events = (
-      this.stmt('SELECT * FROM events WHERE ts >= ? AND ts <= ? ORDER BY ts LIMIT 50').all(cmd.ts - 60_000, end + 60_000) as Row[]
+      this.stmt('SELECT * FROM events WHERE ts >= ? AND ts <= ? ORDER BY ts LIMIT 50').all(
+        cmd.ts - 60_000,
+        end + 60_000,
+      ) as Row[]
     ).map(toEvent);
     return {
       command: cmd,
@@ -978,7 +1079,8 @@ export class QuestlogStore {
     const del = this.stmt('DELETE FROM commands WHERE id = ?');
     let n = 0;
     for (const id of ids) {
-      const r = get.get(id) as { ts: number; exit: number; duration: number; cwd: string; program: string } | undefined;
+      const r = get.get(id) as
+        { ts: number; exit: number; duration: number; cwd: string; program: string } | undefined;
       if (!r) continue;
       del.run(id);
       this.addToRollup(roll, r.program, r.cwd, r.ts, r.exit, r.duration, -1);
@@ -998,13 +1100,18 @@ export class QuestlogStore {
     if (hasIds) ids = [...new Set(req.ids)];
     if (filter && this.hasCriteria(filter)) {
       const { joins, where, params } = this.commandWhere(filter);
-      const found = (this.db.prepare(`SELECT c.id FROM commands c ${joins} WHERE ${where.join(' AND ')}`).all(...params) as Array<{ id: number }>).map(
-        (r) => r.id,
-      );
+      const found = (
+        this.db
+          .prepare(`SELECT c.id FROM commands c ${joins} WHERE ${where.join(' AND ')}`)
+          .all(...params) as Array<{ id: number }>
+      ).map((r) => r.id);
       ids = hasIds ? ids.filter((id) => found.includes(id)) : found;
     }
     const existing = ids.filter((id) => this.getCommand(id));
-    const preview = existing.slice(0, 20).map((id) => this.getCommand(id)).filter((c): c is QuestCommand => c !== null);
+    const preview = existing
+      .slice(0, 20)
+      .map((id) => this.getCommand(id))
+      .filter((c): c is QuestCommand => c !== null);
     if (req.dryRun) return { matched: existing.length, deleted: 0, preview };
     let deleted = 0;
     for (let i = 0; i < existing.length; i += 5000) {
@@ -1020,7 +1127,11 @@ export class QuestlogStore {
     const cutoff = now - days * 86_400_000;
     let commands = 0;
     for (;;) {
-      const ids = (this.stmt('SELECT id FROM commands WHERE ts < ? ORDER BY ts LIMIT 5000').all(cutoff) as Array<{ id: number }>).map((r) => r.id);
+      const ids = (
+        this.stmt('SELECT id FROM commands WHERE ts < ? ORDER BY ts LIMIT 5000').all(cutoff) as Array<{
+          id: number;
+        }>
+      ).map((r) => r.id);
       if (!ids.length) break;
       commands += this.tx(() => this.deleteIds(ids));
     }
@@ -1033,9 +1144,13 @@ export class QuestlogStore {
   /** Rebuilds the statistics rollups from the rows (after a manual edit of the database). */
   rebuildRollups(): void {
     this.tx(() => {
-      this.db.exec('DELETE FROM stats_program; DELETE FROM stats_cwd; DELETE FROM stats_hour; DELETE FROM stats_day;');
+      this.db.exec(
+        'DELETE FROM stats_program; DELETE FROM stats_cwd; DELETE FROM stats_hour; DELETE FROM stats_day;',
+      );
       const roll = this.newRollup();
-      for (const r of this.db.prepare('SELECT ts, exit, duration, cwd, program FROM commands').iterate() as Iterable<{
+      for (const r of this.db
+        .prepare('SELECT ts, exit, duration, cwd, program FROM commands')
+        .iterate() as Iterable<{
         ts: number;
         exit: number;
         duration: number;
@@ -1088,11 +1203,19 @@ function sqliteProblem(file: string, err: unknown): Error {
   if (err instanceof Problem) return err;
   const e = err as NodeJS.ErrnoException;
   const code = e.code ?? '';
-  if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM') {
+  if (
+    code === 'SQLITE_CANTOPEN' ||
+    code === 'EACCES' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'SQLITE_PERM'
+  ) {
     return new Problem('access-denied', `cannot open ${file}: ${e.message}`);
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
-    return new Problem('unavailable', `${file} is not a valid Quest Log database (${e.message}); move it aside to start a new one`);
+    return new Problem(
+      'unavailable',
+      `${file} is not a valid Quest Log database (${e.message}); move it aside to start a new one`,
+    );
   }
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY')) {
     return new Problem('unavailable', `${file} is locked by another process (${e.message})`);

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import type { SystemOverview } from '../../shared/contract/system';
 
 /** File systems that are not user storage: left out of the overview. */
-const PSEUDO_FS = /^(tmpfs|devtmpfs|overlay|squashfs|proc|sysfs|cgroup2?|nsfs|efivarfs|ramfs|autofs|fuse\..*portal)$/i;
+const PSEUDO_FS =
+  /^(tmpfs|devtmpfs|overlay|squashfs|proc|sysfs|cgroup2?|nsfs|efivarfs|ramfs|autofs|fuse\..*portal)$/i;
 
 async function distroFromOsRelease(): Promise<string | null> {
   try {
@@ -88,7 +89,10 @@ export class OverviewCache {
 
 async function liveFigures(base: SystemOverview): Promise<Partial<SystemOverview>> {
   try {
-    const [uptime, meminfo] = await Promise.all([readFile('/proc/uptime', 'utf8'), readFile('/proc/meminfo', 'utf8')]);
+    const [uptime, meminfo] = await Promise.all([
+      readFile('/proc/uptime', 'utf8'),
+      readFile('/proc/meminfo', 'utf8'),
+    ]);
     const up = Math.round(Number.parseFloat(uptime.split(' ')[0] ?? ''));
     const avail = /^MemAvailable:\s+(\d+)/m.exec(meminfo);
     return {

@@ -53,7 +53,9 @@ export class TerminalService {
     const now = Date.now();
     for (const s of this.sessions.values()) {
       if (s.paused && s.pausedSince && now - s.pausedSince > orphanMs) {
-        this.o.log?.warn(`terminal ${s.id}: no acknowledgement for ${Math.round((now - s.pausedSince) / 1000)} s; ending it`);
+        this.o.log?.warn(
+          `terminal ${s.id}: no acknowledgement for ${Math.round((now - s.pausedSince) / 1000)} s; ending it`,
+        );
         s.kill();
       }
     }
@@ -77,11 +79,18 @@ export class TerminalService {
   create(req: CreateRequest): { id: string; shell: string; pid: number; cwd: string; questlogHook: boolean } {
     if (this.disposed) throw new Problem('unavailable', 'the terminal service is shutting down');
     const max = this.o.maxSessions ?? TERMINAL_LIMITS.maxSessions;
-    if (this.sessions.size >= max) throw new Problem('unavailable', `too many terminal sessions (at most ${max}); close one first`);
+    if (this.sessions.size >= max)
+      throw new Problem('unavailable', `too many terminal sessions (at most ${max}); close one first`);
     const shell = resolveShell(req.shell, this.env);
     const cwd = resolveCwd(req.cwd, this.env);
     const id = this.newId();
-    const launch = prepareLaunch(shell, buildShellEnv(this.env, id), join(this.o.runtimeDir, 'terminal'), id, this.hookDir);
+    const launch = prepareLaunch(
+      shell,
+      buildShellEnv(this.env, id),
+      join(this.o.runtimeDir, 'terminal'),
+      id,
+      this.hookDir,
+    );
     let pty;
     try {
       pty = spawn(launch.file, launch.args, {
@@ -116,7 +125,9 @@ export class TerminalService {
       },
     );
     this.sessions.set(id, session);
-    this.o.log?.info(`terminal ${id}: ${shell} pid ${pty.pid} in ${cwd}${launch.hook ? ' with the Quest Log hook' : ''}`);
+    this.o.log?.info(
+      `terminal ${id}: ${shell} pid ${pty.pid} in ${cwd}${launch.hook ? ' with the Quest Log hook' : ''}`,
+    );
     return { id, shell, pid: pty.pid, cwd, questlogHook: launch.hook !== null };
   }
 

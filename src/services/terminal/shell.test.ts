@@ -2,7 +2,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildShellEnv, findHookDir, isStrippedVar, prepareLaunch, resolveCwd, resolveShell, shQuote, shellKind } from './shell';
+import {
+  buildShellEnv,
+  findHookDir,
+  isStrippedVar,
+  prepareLaunch,
+  resolveCwd,
+  resolveShell,
+  shQuote,
+  shellKind,
+} from './shell';
 
 const shells = new Set(['/bin/bash', '/usr/bin/bash', '/bin/zsh', '/usr/bin/zsh', '/bin/sh']);
 
@@ -17,7 +26,9 @@ describe('resolveShell', () => {
   it('accepts bash/zsh by name and listed absolute paths; refuses anything else', () => {
     expect(resolveShell('zsh', {}, shells)).toMatch(/\/zsh$/);
     expect(resolveShell('/bin/bash', {}, shells)).toBe('/bin/bash');
-    expect(() => resolveShell('/usr/bin/python3', {}, shells)).toThrow(/not a login shell listed in \/etc\/shells/);
+    expect(() => resolveShell('/usr/bin/python3', {}, shells)).toThrow(
+      /not a login shell listed in \/etc\/shells/,
+    );
     expect(() => resolveShell('fish', {}, shells)).toThrow(/absolute path/);
     expect(() => resolveShell('bash -c "rm -rf /"', {}, shells)).toThrow(/absolute path/);
   });
@@ -42,14 +53,37 @@ describe('resolveCwd', () => {
 
 describe('shell environment', () => {
   it('strips secrets and app internals, keeps agent sockets', () => {
-    for (const n of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'OPENAI_API_KEY', 'DB_PASSWORD', 'NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE', 'npm_config_cache', 'AINL_SERVE_TOKEN']) {
+    for (const n of [
+      'GITHUB_TOKEN',
+      'AWS_SECRET_ACCESS_KEY',
+      'OPENAI_API_KEY',
+      'DB_PASSWORD',
+      'NODE_OPTIONS',
+      'ELECTRON_RUN_AS_NODE',
+      'npm_config_cache',
+      'AINL_SERVE_TOKEN',
+    ]) {
       expect(isStrippedVar(n), n).toBe(true);
     }
-    for (const n of ['PATH', 'HOME', 'SSH_AUTH_SOCK', 'XAUTHORITY', 'LANG', 'EDITOR', 'TOKENIZERS_PARALLELISM_X']) {
+    for (const n of [
+      'PATH',
+      'HOME',
+      'SSH_AUTH_SOCK',
+      'XAUTHORITY',
+      'LANG',
+      'EDITOR',
+      'TOKENIZERS_PARALLELISM_X',
+    ]) {
       expect(isStrippedVar(n), n).toBe(false);
     }
     const env = buildShellEnv({ PATH: '/bin', GITHUB_TOKEN: 'x', HOME: '/h' }, 't1-abc');
-    expect(env).toMatchObject({ PATH: '/bin', HOME: '/h', TERM: 'xterm-256color', AINL_TERMINAL_ID: 't1-abc', LANG: 'C.UTF-8' });
+    expect(env).toMatchObject({
+      PATH: '/bin',
+      HOME: '/h',
+      TERM: 'xterm-256color',
+      AINL_TERMINAL_ID: 't1-abc',
+      LANG: 'C.UTF-8',
+    });
     expect(env.GITHUB_TOKEN).toBeUndefined();
   });
 
@@ -83,7 +117,9 @@ describe('startup files', () => {
     require_dir(join(root, 'resources', 'shell'));
     require_dir(join(root, 'out', 'main'));
     expect(findHookDir({}, join(root, 'out', 'main'))).toBe(join(root, 'resources', 'shell'));
-    expect(findHookDir({ AINL_SHELL_HOOK_DIR: join(root, 'resources', 'shell') })).toBe(join(root, 'resources', 'shell'));
+    expect(findHookDir({ AINL_SHELL_HOOK_DIR: join(root, 'resources', 'shell') })).toBe(
+      join(root, 'resources', 'shell'),
+    );
     expect(findHookDir({ AINL_SHELL_HOOK_DIR: '' })).toBeNull();
   });
 });

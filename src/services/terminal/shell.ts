@@ -2,7 +2,16 @@
  * How a terminal's shell is chosen and started: which binary, which environment, and the
  * generated startup files that load the user's own rc and then the Quest Log hook.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Problem } from '../../shared/problems';
 
@@ -60,12 +69,19 @@ export function resolveShell(
       throw new Problem('not-found', `${requested} is not installed (looked in ${SEARCH_DIRS.join(', ')})`);
     }
     if (!isAbsolute(requested)) {
-      throw new Problem('invalid-input', `shell must be an absolute path or "bash"/"zsh", got "${requested.slice(0, 80)}"`);
+      throw new Problem(
+        'invalid-input',
+        `shell must be an absolute path or "bash"/"zsh", got "${requested.slice(0, 80)}"`,
+      );
     }
     if (!isAllowed(requested, shells)) {
-      throw new Problem('invalid-input', `${requested.slice(0, 200)} is not a login shell listed in /etc/shells`);
+      throw new Problem(
+        'invalid-input',
+        `${requested.slice(0, 200)} is not a login shell listed in /etc/shells`,
+      );
     }
-    if (!isExecutableFile(requested)) throw new Problem('not-found', `shell ${requested.slice(0, 200)} is not an executable file`);
+    if (!isExecutableFile(requested))
+      throw new Problem('not-found', `shell ${requested.slice(0, 200)} is not an executable file`);
     return requested;
   }
   const user = env.SHELL;
@@ -81,8 +97,10 @@ export function resolveCwd(requested: string | undefined, env: NodeJS.ProcessEnv
     if (home && isAbsolute(home) && isDir(home)) return home;
     return '/';
   }
-  if (!isAbsolute(requested)) throw new Problem('invalid-input', `cwd must be an absolute path, got "${requested.slice(0, 80)}"`);
-  if (!isDir(requested)) throw new Problem('not-found', `cwd ${requested.slice(0, 200)} is not an existing directory`);
+  if (!isAbsolute(requested))
+    throw new Problem('invalid-input', `cwd must be an absolute path, got "${requested.slice(0, 80)}"`);
+  if (!isDir(requested))
+    throw new Problem('not-found', `cwd ${requested.slice(0, 200)} is not an existing directory`);
   return requested;
 }
 
@@ -109,9 +127,16 @@ const APP_INTERNAL = [
   /^TSX_/,
 ];
 /** Names that look like secrets (tokens, passwords, API keys …). */
-const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|COOKIE)S?(_|$)/i;
+const SECRET_NAME =
+  /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|COOKIE)S?(_|$)/i;
 /** Secret-looking names that are sockets or paths the shell needs. */
-const KEEP = new Set(['SSH_AUTH_SOCK', 'GPG_AGENT_INFO', 'XAUTHORITY', 'DBUS_SESSION_BUS_ADDRESS', 'GNOME_KEYRING_CONTROL']);
+const KEEP = new Set([
+  'SSH_AUTH_SOCK',
+  'GPG_AGENT_INFO',
+  'XAUTHORITY',
+  'DBUS_SESSION_BUS_ADDRESS',
+  'GNOME_KEYRING_CONTROL',
+]);
 
 export function isStrippedVar(name: string): boolean {
   if (KEEP.has(name)) return false;
@@ -134,7 +159,10 @@ export function buildShellEnv(base: NodeJS.ProcessEnv, id: string): Record<strin
 }
 
 /** Where the Quest Log shell hooks (`questlog.bash`, `questlog.zsh`) live, if anywhere. */
-export function findHookDir(env: NodeJS.ProcessEnv = process.env, from: string = import.meta.dirname): string | null {
+export function findHookDir(
+  env: NodeJS.ProcessEnv = process.env,
+  from: string = import.meta.dirname,
+): string | null {
   const override = env.AINL_SHELL_HOOK_DIR;
   if (override !== undefined) return override && isDir(override) ? override : null;
   const candidates: string[] = [];
@@ -179,7 +207,13 @@ export interface ShellLaunch {
  * user's own .zshenv / .zshrc (from their ZDOTDIR or $HOME), then the hook. Other shells start
  * plainly, without the hook.
  */
-export function prepareLaunch(shell: string, env: Record<string, string>, rcRoot: string, id: string, hookDir: string | null): ShellLaunch {
+export function prepareLaunch(
+  shell: string,
+  env: Record<string, string>,
+  rcRoot: string,
+  id: string,
+  hookDir: string | null,
+): ShellLaunch {
   const kind = shellKind(shell);
   const hook = hookFile(hookDir, kind);
   if (kind === 'other') return { file: shell, args: [], env, rcDir: null, hook: null };
@@ -210,7 +244,13 @@ export function prepareLaunch(shell: string, env: Record<string, string>, rcRoot
   if (hook) zshrc.push(`[[ -r ${shQuote(hook)} ]] && . ${shQuote(hook)}`);
   writeFileSync(join(rcDir, '.zshenv'), zshenv.join('\n') + '\n', { mode: 0o600 });
   writeFileSync(join(rcDir, '.zshrc'), zshrc.join('\n') + '\n', { mode: 0o600 });
-  return { file: shell, args: ['-i'], env: { ...env, ZDOTDIR: rcDir, AINL_USER_ZDOTDIR: userZdot }, rcDir, hook };
+  return {
+    file: shell,
+    args: ['-i'],
+    env: { ...env, ZDOTDIR: rcDir, AINL_USER_ZDOTDIR: userZdot },
+    rcDir,
+    hook,
+  };
 }
 
 export function removeRcDir(rcDir: string | null): void {

@@ -18,9 +18,15 @@ export const RuleSpec = z
     /** hysteresis: the alert resolves only once the value is back past this (default: value ∓ 5 % of value) */
     clear: z.number(),
     /** the condition must hold this long before the alert fires (the Prometheus `for:`) */
-    forS: z.number().min(0).max(7 * 86400),
+    forS: z
+      .number()
+      .min(0)
+      .max(7 * 86400),
     /** an alert stays active at least this long after the condition last held (event-like rules) */
-    holdS: z.number().min(0).max(7 * 86400),
+    holdS: z
+      .number()
+      .min(0)
+      .max(7 * 86400),
     severity: AlertSeverity,
     title: z.string().min(1).max(200),
   })
@@ -34,10 +40,36 @@ const mountsConfig = z.object({
     .array(z.string().max(64))
     .max(200)
     .default([
-      'proc', 'sysfs', 'devtmpfs', 'devpts', 'cgroup', 'cgroup2', 'securityfs', 'pstore', 'bpf', 'tracefs',
-      'debugfs', 'configfs', 'fusectl', 'mqueue', 'hugetlbfs', 'autofs', 'binfmt_misc', 'nsfs', 'efivarfs',
-      'ramfs', 'squashfs', 'rpc_pipefs', 'nfs', 'nfs4', 'cifs', 'smb3', 'fuse.sshfs', 'fuse.portal',
-      'fuse.gvfsd-fuse', 'iso9660',
+      'proc',
+      'sysfs',
+      'devtmpfs',
+      'devpts',
+      'cgroup',
+      'cgroup2',
+      'securityfs',
+      'pstore',
+      'bpf',
+      'tracefs',
+      'debugfs',
+      'configfs',
+      'fusectl',
+      'mqueue',
+      'hugetlbfs',
+      'autofs',
+      'binfmt_misc',
+      'nsfs',
+      'efivarfs',
+      'ramfs',
+      'squashfs',
+      'rpc_pipefs',
+      'nfs',
+      'nfs4',
+      'cifs',
+      'smb3',
+      'fuse.sshfs',
+      'fuse.portal',
+      'fuse.gvfsd-fuse',
+      'iso9660',
     ]),
   /** mount points never watched (a JavaScript regular expression) */
   ignorePaths: z.string().max(1000).default('^/(proc|sys|dev|run)(/|$)|^/snap/|^/var/lib/docker/'),
@@ -45,11 +77,20 @@ const mountsConfig = z.object({
 
 const trendConfig = z.object({
   /** linear fit over this many seconds of history (Prometheus predict_linear uses 3 h) */
-  windowS: z.number().int().min(60).max(7 * 86400).default(3 * 3600),
+  windowS: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86400)
+    .default(3 * 3600),
   /** no prediction before the window holds at least this span */
   minSpanS: z.number().int().min(10).max(86400).default(600),
   /** alert when the predicted time to full is below this many hours */
-  horizonH: z.number().min(0.01).max(24 * 365).default(24),
+  horizonH: z
+    .number()
+    .min(0.01)
+    .max(24 * 365)
+    .default(24),
   /** one trend point every N seconds (the fit does not need every sample) */
   stepS: z.number().int().min(1).max(3600).default(30),
 });
@@ -60,7 +101,14 @@ const anomalyConfig = z.object({
   metrics: z
     .array(z.string().max(200))
     .max(64)
-    .default(['cpu.busy_pct', 'mem.used_pct', 'load.1', 'disk.total_bps', 'net.total_rx_bps', 'net.total_tx_bps']),
+    .default([
+      'cpu.busy_pct',
+      'mem.used_pct',
+      'load.1',
+      'disk.total_bps',
+      'net.total_rx_bps',
+      'net.total_tx_bps',
+    ]),
   /** training window in samples */
   window: z.number().int().min(64).max(100_000).default(2000),
   refitEvery: z.number().int().min(10).max(100_000).default(100),
@@ -75,7 +123,12 @@ const anomalyConfig = z.object({
   /** an anomaly alert stays active this long, then resolves */
   holdS: z.number().int().min(1).max(86400).default(600),
   /** after an anomaly alert resolved, the same metric stays quiet this long */
-  cooldownS: z.number().int().min(0).max(7 * 86400).default(3600),
+  cooldownS: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86400)
+    .default(3600),
   /** anomaly alerts are `info` (notifications only for warning and above by default) */
   severity: AlertSeverity.default('info'),
 });

@@ -112,7 +112,14 @@ export const assistantChannels = {
       .strict(),
     z.object({
       items: z.array(HistoryItem),
-      stats: z.object({ total: z.number().int(), accepted: z.number().int(), edited: z.number().int(), rejected: z.number().int(), succeeded: z.number().int(), failed: z.number().int() }),
+      stats: z.object({
+        total: z.number().int(),
+        accepted: z.number().int(),
+        edited: z.number().int(),
+        rejected: z.number().int(),
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+      }),
     }),
     'Past requests with the suggestion, what the user did with it and the exit code.',
   ),

@@ -80,9 +80,7 @@ export const MonitorSnapshot = z.object({
     swapUsedPct: num,
   }),
   /** pressure stall information avg10 (percent), null where the kernel has none */
-  psi: z
-    .object({ cpuSome: num, memSome: num, memFull: num, ioSome: num, ioFull: num })
-    .nullable(),
+  psi: z.object({ cpuSome: num, memSome: num, memFull: num, ioSome: num, ioFull: num }).nullable(),
   filesystems: z.array(MonitorFilesystem),
   disks: z.array(MonitorDisk),
   net: z.array(MonitorNetIf),
@@ -163,7 +161,11 @@ export const EffectiveRule = z.object({
 export type EffectiveRule = z.infer<typeof EffectiveRule>;
 
 export const monitorChannels = {
-  'monitor:current': channel(z.object({}).strict(), MonitorSnapshot, 'The latest full sample (CPU, memory, disks, network, processes …).'),
+  'monitor:current': channel(
+    z.object({}).strict(),
+    MonitorSnapshot,
+    'The latest full sample (CPU, memory, disks, network, processes …).',
+  ),
   'monitor:history': channel(
     z
       .object({

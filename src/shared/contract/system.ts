@@ -71,7 +71,7 @@ export const systemChannels = {
   'app:resetHost': channel(
     z.object({ name: z.enum(['background', 'pty']) }).strict(),
     HostStatus,
-    'Clears a host\'s gave-up state and starts it again.',
+    "Clears a host's gave-up state and starts it again.",
   ),
   'config:get': channel(
     z.object({}).strict(),

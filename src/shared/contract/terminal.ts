@@ -67,14 +67,22 @@ export const terminalChannels = {
         flowControl: z.boolean().optional(),
       })
       .strict(),
-    z.object({ id: TerminalId, shell: z.string(), pid: z.number().int(), cwd: z.string(), questlogHook: z.boolean() }),
+    z.object({
+      id: TerminalId,
+      shell: z.string(),
+      pid: z.number().int(),
+      cwd: z.string(),
+      questlogHook: z.boolean(),
+    }),
     'Starts a shell in a new pseudo-terminal; its output arrives as terminal:data events.',
   ),
   'terminal:write': channel(
     z
       .object({
         id: TerminalId,
-        data: z.string().max(TERMINAL_LIMITS.maxWriteChars, `at most ${TERMINAL_LIMITS.maxWriteChars} chars per write`),
+        data: z
+          .string()
+          .max(TERMINAL_LIMITS.maxWriteChars, `at most ${TERMINAL_LIMITS.maxWriteChars} chars per write`),
       })
       .strict(),
     Empty,

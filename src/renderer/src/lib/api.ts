@@ -4,14 +4,7 @@
  *  - serve mode: a WebSocket to the loopback server that served this page (token from the URL).
  * Components import `api` from here and nothing else that talks to the backend.
  */
-import type {
-  Api,
-  ChannelName,
-  EventName,
-  EventPayloadOf,
-  RequestOf,
-  ResponseOf,
-} from '@shared/contract';
+import type { Api, ChannelName, EventName, EventPayloadOf, RequestOf, ResponseOf } from '@shared/contract';
 import type { ProblemCode } from '@shared/problems';
 
 /** An error from the backend with its problem code. */
@@ -38,7 +31,8 @@ declare global {
   }
 }
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; problem: ProblemCode; message: string };
+type Reply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; problem: ProblemCode; message: string };
 type Push = { event: string; payload: unknown };
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -47,7 +41,10 @@ class WebSocketApi implements Api {
   private ws: WebSocket | null = null;
   private opened: Promise<WebSocket> | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: ApiError) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: ApiError) => void }
+  >();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private retry = 0;
@@ -79,7 +76,8 @@ class WebSocketApi implements Api {
         this.ws = null;
         this.opened = null;
         this.setState('closed');
-        for (const [, p] of this.pending) p.reject(new ApiError('unavailable', 'connection to the backend closed'));
+        for (const [, p] of this.pending)
+          p.reject(new ApiError('unavailable', 'connection to the backend closed'));
         this.pending.clear();
         reject(new ApiError('unavailable', 'cannot reach the backend'));
         // reconnect while someone listens for events

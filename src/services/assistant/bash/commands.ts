@@ -49,7 +49,12 @@ export function wordText(node: Node): string {
     case 'raw_string':
       return node.text.slice(1, -1);
     case 'ansi_c_string':
-      return node.text.slice(2, -1).replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(.)/g, '$1');
+      return node.text
+        .slice(2, -1)
+        .replace(/\\n/g, '\n')
+        .replace(/\\t/g, '\t')
+        .replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+        .replace(/\\(.)/g, '$1');
     case 'string': {
       const t = node.text;
       const inner = t.startsWith('$"') ? t.slice(2, -1) : t.slice(1, -1);
@@ -66,7 +71,16 @@ export function wordText(node: Node): string {
 }
 
 function hasDynamic(node: Node): boolean {
-  if (['simple_expansion', 'expansion', 'command_substitution', 'process_substitution', 'arithmetic_expansion'].includes(node.type)) return true;
+  if (
+    [
+      'simple_expansion',
+      'expansion',
+      'command_substitution',
+      'process_substitution',
+      'arithmetic_expansion',
+    ].includes(node.type)
+  )
+    return true;
   if (node.type === 'raw_string') return false;
   return node.namedChildren.some((c) => c !== null && hasDynamic(c));
 }
@@ -131,7 +145,11 @@ export function extractCommands(source: string): ParsedScript {
             cmd.name = wordText(w);
             cmd.dynamicName = hasDynamic(c);
             nested.push(c);
-          } else if (c.type === 'file_redirect' || c.type === 'herestring_redirect' || c.type === 'heredoc_redirect') {
+          } else if (
+            c.type === 'file_redirect' ||
+            c.type === 'herestring_redirect' ||
+            c.type === 'heredoc_redirect'
+          ) {
             cmd.redirects.push(redirectOf(c));
             nested.push(c);
           } else if (c.isNamed) {
@@ -154,9 +172,14 @@ export function extractCommands(source: string): ParsedScript {
         const before = commands.length;
         if (body) visit(body, parent, pipe);
         const reds = node.children.filter(
-          (c): c is Node => c !== null && (c.type === 'file_redirect' || c.type === 'herestring_redirect' || c.type === 'heredoc_redirect'),
+          (c): c is Node =>
+            c !== null &&
+            (c.type === 'file_redirect' || c.type === 'herestring_redirect' || c.type === 'heredoc_redirect'),
         );
-        const target = body && (body.type === 'command' || body.type === 'declaration_command') ? commands[before] : undefined;
+        const target =
+          body && (body.type === 'command' || body.type === 'declaration_command')
+            ? commands[before]
+            : undefined;
         for (const r of reds) {
           const red = redirectOf(r);
           if (target) target.redirects.push(red);
@@ -174,7 +197,8 @@ export function extractCommands(source: string): ParsedScript {
       default:
         break;
     }
-    for (const c of node.namedChildren) if (c) visit(c, parent, pipe && node.type === 'negated_command' ? pipe : null);
+    for (const c of node.namedChildren)
+      if (c) visit(c, parent, pipe && node.type === 'negated_command' ? pipe : null);
   };
 
   visit(tree.rootNode, -1, null);

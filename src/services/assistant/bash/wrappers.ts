@@ -23,7 +23,23 @@ export interface Unwrapped {
 
 /** Options that take a value, per wrapper (short form; long `--opt=value` is self-contained). */
 const VALUE_OPTS: Record<string, Set<string>> = {
-  sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir', '--prompt', '--host']),
+  sudo: new Set([
+    '-u',
+    '-g',
+    '-C',
+    '-D',
+    '-h',
+    '-p',
+    '-r',
+    '-t',
+    '-U',
+    '-T',
+    '--user',
+    '--group',
+    '--chdir',
+    '--prompt',
+    '--host',
+  ]),
   doas: new Set(['-u', '-C']),
   pkexec: new Set(['--user']),
   env: new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string']),
@@ -31,7 +47,25 @@ const VALUE_OPTS: Record<string, Set<string>> = {
   ionice: new Set(['-c', '-n', '-p', '-P', '-u', '--class', '--classdata']),
   timeout: new Set(['-s', '-k', '--signal', '--kill-after']),
   stdbuf: new Set(['-i', '-o', '-e']),
-  xargs: new Set(['-I', '-i', '-L', '-l', '-n', '-P', '-d', '-E', '-e', '-s', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace', '--max-lines']),
+  xargs: new Set([
+    '-I',
+    '-i',
+    '-L',
+    '-l',
+    '-n',
+    '-P',
+    '-d',
+    '-E',
+    '-e',
+    '-s',
+    '-a',
+    '--max-args',
+    '--max-procs',
+    '--delimiter',
+    '--arg-file',
+    '--replace',
+    '--max-lines',
+  ]),
   watch: new Set(['-n', '-d', '--interval']),
   time: new Set(['-f', '-o', '--format', '--output']),
   chroot: new Set(['--userspec', '--groups']),
@@ -144,7 +178,28 @@ export function unwrap(name: string, args: string[]): Unwrapped | null {
       return base;
     case 'ssh': {
       // ssh [opts] host [command…]: the command runs remotely; still worth checking.
-      const valued = new Set(['-p', '-i', '-l', '-o', '-F', '-J', '-L', '-R', '-D', '-b', '-c', '-e', '-m', '-S', '-W', '-w', '-E', '-B', '-O', '-Q']);
+      const valued = new Set([
+        '-p',
+        '-i',
+        '-l',
+        '-o',
+        '-F',
+        '-J',
+        '-L',
+        '-R',
+        '-D',
+        '-b',
+        '-c',
+        '-e',
+        '-m',
+        '-S',
+        '-W',
+        '-w',
+        '-E',
+        '-B',
+        '-O',
+        '-Q',
+      ]);
       let i = 0;
       while (i < args.length && (args[i] ?? '').startsWith('-')) {
         base.ownArgs.push(args[i] ?? '');

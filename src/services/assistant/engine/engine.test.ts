@@ -25,10 +25,18 @@ describe('slots and argument filling', () => {
   });
 
   it('moves the request values into a retrieved template', () => {
-    const r = fillArguments('grep -r "foo" /etc', 'search for "foo" in /etc', 'search for "needle" in /srv/app');
+    const r = fillArguments(
+      'grep -r "foo" /etc',
+      'search for "foo" in /etc',
+      'search for "needle" in /srv/app',
+    );
     expect(r.command).toBe('grep -r "needle" /srv/app');
-    expect(fillArguments('find . -size +2G', 'files over 2GB', 'files larger than 500 MB').command).toBe('find . -size +500M');
-    expect(fillArguments("find . -name '*.txt' -mtime +3", 'x', 'python files older than 10 days').command).toBe("find . -name '*.py' -mtime +10");
+    expect(fillArguments('find . -size +2G', 'files over 2GB', 'files larger than 500 MB').command).toBe(
+      'find . -size +500M',
+    );
+    expect(
+      fillArguments("find . -name '*.txt' -mtime +3", 'x', 'python files older than 10 days').command,
+    ).toBe("find . -name '*.py' -mtime +10");
   });
 
   it('tokenises with placeholders and stems', () => {
@@ -42,10 +50,16 @@ describe('slots and argument filling', () => {
 describe('intent rules', () => {
   it('answers everyday requests with filled arguments', () => {
     expect(applyRules('find files over 1 GB in my home')[0]?.command).toBe('find ~ -type f -size +1G');
-    expect(applyRules('delete log files older than 30 days in /var/log')[0]?.command).toBe("find /var/log -type f -name '*.log' -mtime +30 -delete");
+    expect(applyRules('delete log files older than 30 days in /var/log')[0]?.command).toBe(
+      "find /var/log -type f -name '*.log' -mtime +30 -delete",
+    );
     expect(applyRules('what is listening on port 8080')[0]?.command).toBe("ss -ltnp 'sport = :8080'");
-    expect(applyRules('install ripgrep', { packageManager: 'dnf' })[0]?.command).toBe('sudo dnf install ripgrep');
-    expect(applyRules('replace "foo" with "bar" in config.txt')[0]?.command).toBe("sed -i 's/foo/bar/g' config.txt");
+    expect(applyRules('install ripgrep', { packageManager: 'dnf' })[0]?.command).toBe(
+      'sudo dnf install ripgrep',
+    );
+    expect(applyRules('replace "foo" with "bar" in config.txt')[0]?.command).toBe(
+      "sed -i 's/foo/bar/g' config.txt",
+    );
   });
 
   it('covers everyday file, process and network chores', () => {
@@ -57,7 +71,9 @@ describe('intent rules', () => {
     expect(first('copy dir1 to /backup recursively')).toBe('cp -r dir1 /backup');
     expect(first('create a directory called projects')).toBe('mkdir -p projects');
     expect(first('download https://example.com/file.zip')).toBe('curl -fLO https://example.com/file.zip');
-    expect(first('rename all .jpeg files to .jpg')).toBe('for f in *.jpeg; do mv -- "$f" "${f%.jpeg}.jpg"; done');
+    expect(first('rename all .jpeg files to .jpg')).toBe(
+      'for f in *.jpeg; do mv -- "$f" "${f%.jpeg}.jpg"; done',
+    );
     expect(first('how much space is left on my disk')).toBe('df -h');
   });
 

@@ -46,7 +46,13 @@ export class OfflineEngine {
     for (const r of ranked) {
       const rule = r.extra >= 0 ? rules[r.extra] : undefined;
       if (rule) {
-        if (!out.some((o) => o.command === rule.command)) out.push({ command: rule.command, confidence: rule.confidence, explanation: rule.explanation, origin: 'rule' });
+        if (!out.some((o) => o.command === rule.command))
+          out.push({
+            command: rule.command,
+            confidence: rule.confidence,
+            explanation: rule.explanation,
+            origin: 'rule',
+          });
         continue;
       }
       if (!r.entry) continue;
@@ -62,7 +68,12 @@ export class OfflineEngine {
     // a confident rule the ranking left out still gets a place (second, or where there is room)
     for (const rule of rules) {
       if (out.some((o) => o.command === rule.command)) continue;
-      const c: EngineCandidate = { command: rule.command, confidence: rule.confidence * 0.8, explanation: rule.explanation, origin: 'rule' };
+      const c: EngineCandidate = {
+        command: rule.command,
+        confidence: rule.confidence * 0.8,
+        explanation: rule.explanation,
+        origin: 'rule',
+      };
       if (rule.confidence >= 0.85) out.splice(Math.min(1, out.length), 0, c);
       else if (out.length < limit) out.push(c);
     }

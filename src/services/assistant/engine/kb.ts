@@ -44,7 +44,12 @@ export function findResource(name: string): string | null {
     dir = up;
   }
   const rp = (process as { resourcesPath?: string }).resourcesPath;
-  if (rp) candidates.push(join(rp, 'assistant', name), join(rp, 'resources', 'assistant', name), join(rp, 'app.asar.unpacked', 'resources', 'assistant', name));
+  if (rp)
+    candidates.push(
+      join(rp, 'assistant', name),
+      join(rp, 'resources', 'assistant', name),
+      join(rp, 'app.asar.unpacked', 'resources', 'assistant', name),
+    );
   return candidates.find((c) => existsSync(c)) ?? null;
 }
 

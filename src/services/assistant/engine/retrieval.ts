@@ -120,10 +120,12 @@ export class RetrievalIndex {
   features(text: string): string[] {
     const toks = tokenize(text);
     const out = [...toks];
-    if (RetrievalIndex.bigrams) for (let i = 0; i + 1 < toks.length; i++) out.push(`${toks[i]}_${toks[i + 1]}`);
+    if (RetrievalIndex.bigrams)
+      for (let i = 0; i + 1 < toks.length; i++) out.push(`${toks[i]}_${toks[i + 1]}`);
     if (RetrievalIndex.verb && toks[0]) out.push(`V:${toks[0]}`);
     if (RetrievalIndex.verb2 && toks[0] && toks[1]) out.push(`V2:${toks[0]}_${toks[1]}`);
-    if (RetrievalIndex.trigrams) for (let i = 0; i + 2 < toks.length; i++) out.push(`${toks[i]}_${toks[i + 1]}_${toks[i + 2]}`);
+    if (RetrievalIndex.trigrams)
+      for (let i = 0; i + 2 < toks.length; i++) out.push(`${toks[i]}_${toks[i + 1]}_${toks[i + 2]}`);
     return out;
   }
 
@@ -188,13 +190,24 @@ export class RetrievalIndex {
    * Ranks candidate commands by expected metric score against the weighted neighbours. `extra`
    * candidates (intent rules) join the pool with their own utilities and a prior bonus.
    */
-  rank(text: string, opts: RetrievalOptions = DEFAULT_RETRIEVAL, limit = 5, extra: ExtraCandidate[] = []): Ranked[] {
+  rank(
+    text: string,
+    opts: RetrievalOptions = DEFAULT_RETRIEVAL,
+    limit = 5,
+    extra: ExtraCandidate[] = [],
+  ): Ranked[] {
     const nb = this.neighbours(text, opts.k, opts.exclude);
     if (nb.length === 0) {
-      return extra.slice(0, limit).map((e, i) => ({ entry: null, extra: i, index: -1, similarity: 0, expected: e.bonus, support: 0 }));
+      return extra
+        .slice(0, limit)
+        .map((e, i) => ({ entry: null, extra: i, index: -1, similarity: 0, expected: e.bonus, support: 0 }));
     }
     const top = nb[0]?.sim ?? 0;
-    const weights = nb.map((n) => (opts.temperature ? Math.exp((n.sim - top) / opts.temperature) : Math.pow(Math.max(n.sim, 1e-6), opts.alpha)));
+    const weights = nb.map((n) =>
+      opts.temperature
+        ? Math.exp((n.sim - top) / opts.temperature)
+        : Math.pow(Math.max(n.sim, 1e-6), opts.alpha),
+    );
     const refs = nb.map((n) => this.docs[n.index]?.utils ?? []);
     if (opts.prior && opts.prior > 0) {
       // a fixed sample of the whole corpus as weak references: keeps the choice robust when the
@@ -289,9 +302,24 @@ export class RetrievalIndex {
       chosen.unshift(first);
     }
     return chosen.map((c) => {
-      if (c.extra >= 0) return { entry: null, extra: c.extra, index: -1, similarity: nb[0]?.sim ?? 0, expected: c.expected, support: 0 };
+      if (c.extra >= 0)
+        return {
+          entry: null,
+          extra: c.extra,
+          index: -1,
+          similarity: nb[0]?.sim ?? 0,
+          expected: c.expected,
+          support: 0,
+        };
       const n = nb[c.j] ?? { index: 0, sim: 0 };
-      return { entry: this.docs[n.index]?.entry ?? null, extra: -1, index: n.index, similarity: n.sim, expected: c.expected, support: c.support };
+      return {
+        entry: this.docs[n.index]?.entry ?? null,
+        extra: -1,
+        index: n.index,
+        similarity: n.sim,
+        expected: c.expected,
+        support: c.support,
+      };
     });
   }
 }

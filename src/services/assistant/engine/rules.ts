@@ -23,14 +23,21 @@ function q(v: string): string {
 function where(text: string, slots: Slot[]): string {
   const path = slots.find((s) => s.kind === 'path');
   if (path) return path.value;
-  if (/\b(my )?home( dir(ectory)?| folder)?\b/.test(text) && /\b(in|under|from|within|inside|across)\s+(my\s+|the\s+)?home\b/.test(text)) return '~';
+  if (
+    /\b(my )?home( dir(ectory)?| folder)?\b/.test(text) &&
+    /\b(in|under|from|within|inside|across)\s+(my\s+|the\s+)?home\b/.test(text)
+  )
+    return '~';
   if (/\b(whole|entire) (system|disk|filesystem|file system)\b|\beverywhere\b/.test(text)) return '/';
   if (/\b(in|under) (\/|root)\b/.test(text)) return '/';
   return '.';
 }
 
 function count(text: string, fallback: number): number {
-  const m = /\b(?:top|first|last|biggest|largest|smallest)\s+(\d{1,4})\b|\b(\d{1,4})\s+(?:biggest|largest|lines|files|processes|entries|most)\b/.exec(text);
+  const m =
+    /\b(?:top|first|last|biggest|largest|smallest)\s+(\d{1,4})\b|\b(\d{1,4})\s+(?:biggest|largest|lines|files|processes|entries|most)\b/.exec(
+      text,
+    );
   const n = Number(m?.[1] ?? m?.[2]);
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
@@ -38,191 +45,594 @@ function count(text: string, fallback: number): number {
 type Rule = (t: string, slots: Slot[], ctx: RuleContext) => RuleCandidate | RuleCandidate[] | null;
 
 const RULES: Array<[string, Rule]> = [
-  ['find-by-size', (t, s) => {
-    const size = s.find((x) => x.kind === 'size');
-    if (!size?.norm || !/\b(file|files|anything|stuff)\b/.test(t) || !/\b(find|list|show|search|locate|which|what|look|delete|remove)\b/.test(t)) return null;
-    const smaller = /\b(smaller|less|under|below|lower|tinier)\b/.test(t);
-    const dir = where(t, s);
-    const del = /\b(delete|remove)\b/.test(t);
-    const cmd = `find ${q(dir)} -type f -size ${smaller ? '-' : '+'}${size.norm}${del ? ' -delete' : ''}`;
-    return { command: cmd, explanation: `files under ${dir} ${smaller ? 'smaller' : 'larger'} than ${size.value}${del ? ', deleted' : ''}`, confidence: 0.9, rule: 'find-by-size' };
-  }],
-  ['find-by-age', (t, s) => {
-    const days = s.find((x) => x.kind === 'days');
-    const today = /\b(today|last 24 hours|past day)\b/.test(t);
-    if ((!days && !today) || !/\b(file|files|log|logs)\b/.test(t) || !/\b(modif|chang|edit|old|new|touch|updat|creat|last|past|within|ago|recent)/.test(t)) return null;
-    const older = /\b(older|more than|before|ago|at least|over)\b/.test(t) && !/\b(in the last|within|past|newer|recent)\b/.test(t);
-    const n = today ? '1' : (days?.norm ?? '1');
-    const dir = where(t, s);
-    const del = /\b(delete|remove|clean)\b/.test(t);
-    const ext = s.find((x) => x.kind === 'ext');
-    const name = ext ? ` -name '*.${ext.value}'` : '';
-    return { command: `find ${q(dir)} -type f${name} -mtime ${older ? '+' : '-'}${n}${del ? ' -delete' : ''}`, explanation: `files under ${dir} modified ${older ? `more than ${n} days ago` : `in the last ${n} days`}${del ? ', deleted' : ''}`, confidence: 0.88, rule: 'find-by-age' };
-  }],
-  ['find-by-name', (t, s) => {
-    if (!/\b(find|locate|search for|look for|list all|where is|where are|delete|remove|erase)\b/.test(t) || /\b(contain|containing|text|string|word|inside|rename)\b/.test(t)) return null;
-    const ext = s.find((x) => x.kind === 'ext');
-    const named = s.find((x) => x.kind === 'file') ?? (/\b(named|called|name)\b/.test(t) ? s.find((x) => x.kind === 'quoted') : undefined);
-    if (!ext && !named) return null;
-    const dir = where(t, s);
-    const pattern = named ? named.value : `*.${ext?.value ?? ''}`;
-    const dirs = /\b(director|folder)/.test(t) && !/\bfiles?\b/.test(t);
-    const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t);
-    const del = /\b(delete|remove|erase|clean up)\b/.test(t);
-    return { command: `find ${q(dir)} -type ${dirs ? 'd' : 'f'} -${ci ? 'iname' : 'name'} ${q(pattern).startsWith("'") ? q(pattern) : `'${pattern}'`}${del ? ' -delete' : ''}`, explanation: `${dirs ? 'directories' : 'files'} under ${dir} named ${pattern}${del ? ', deleted' : ''}`, confidence: 0.8, rule: 'find-by-name' };
-  }],
-  ['grep-text', (t, s) => {
-    const needle = s.find((x) => x.kind === 'quoted');
-    if (!needle || !/\b(search|grep|find|look for|contain|containing|mention|occurrence)/.test(t)) return null;
-    const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
-    const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t) ? 'i' : '';
-    const onlyNames = /\b(which files|list files|file names|filenames|names of files)\b/.test(t);
-    if (file && file.kind === 'file') return { command: `grep -n${ci} ${q(needle.value)} ${q(file.value)}`, explanation: `lines of ${file.value} containing "${needle.value}", with line numbers`, confidence: 0.85, rule: 'grep-text' };
-    const dir = where(t, s);
-    const ext = s.find((x) => x.kind === 'ext');
-    const include = ext ? ` --include='*.${ext.value}'` : '';
-    return { command: `grep -r${onlyNames ? 'l' : 'n'}${ci}${include} ${q(needle.value)} ${q(dir)}`, explanation: `${onlyNames ? 'files' : 'lines'} under ${dir} containing "${needle.value}"`, confidence: 0.82, rule: 'grep-text' };
-  }],
-  ['largest-files', (t, s) => {
-    if (!/\b(largest|biggest|heaviest|taking (up )?(the )?most space|using (the )?most (disk )?space|space hogs?)\b/.test(t)) return null;
-    const n = count(t, 10);
-    const dir = where(t, s);
-    if (/\b(director|folder)/.test(t)) return { command: `du -h --max-depth=1 ${q(dir)} | sort -rh | head -n ${n}`, explanation: `the ${n} largest directories under ${dir}`, confidence: 0.85, rule: 'largest-files' };
-    return { command: `find ${q(dir)} -type f -printf '%s\\t%p\\n' | sort -rn | head -n ${n} | numfmt --field=1 --to=iec`, explanation: `the ${n} largest files under ${dir}, sizes human-readable`, confidence: 0.85, rule: 'largest-files' };
-  }],
-  ['disk-free', (t) => (/\b(disk|drive|partition|filesystem|file system)s?\b.*\b(free|space|usage|full|left|available)\b|\b(free|available|space) (is )?(left|free|available)\b|\b(free|available) (disk )?space\b|\bhow full\b/.test(t) && !/\b(director|folder|files?)\b/.test(t) ? { command: 'df -h', explanation: 'free and used space of every mounted file system', confidence: 0.9, rule: 'disk-free' } : null)],
-  ['dir-usage', (t, s) => (/\b(size of|how big|disk usage|space used|how much space)\b/.test(t) && /\b(director|folder|this|here|\/)/.test(t) ? { command: `du -sh ${q(where(t, s))}`, explanation: `total size of ${where(t, s)}`, confidence: 0.85, rule: 'dir-usage' } : null)],
-  ['memory', (t) => (/\b(memory|ram)\b/.test(t) && /\b(free|usage|used|available|how much|show|check)\b/.test(t) && !/\bprocess/.test(t) ? { command: 'free -h', explanation: 'total, used and available memory and swap', confidence: 0.9, rule: 'memory' } : null)],
-  ['top-processes', (t) => {
-    if (!/\bprocess(es)?\b|\bprograms?\b|\bapps?\b/.test(t) || !/\b(most|top|heav|hog|using|consum|eat)/.test(t)) return null;
-    const n = count(t, 10);
-    const mem = /\b(memory|ram|mem)\b/.test(t);
-    return { command: `ps aux --sort=-%${mem ? 'mem' : 'cpu'} | head -n ${n + 1}`, explanation: `the ${n} processes using the most ${mem ? 'memory' : 'CPU'}`, confidence: 0.88, rule: 'top-processes' };
-  }],
-  ['port', (t, s) => {
-    const port = s.find((x) => x.kind === 'port') ?? (/\bport\b/.test(t) ? s.find((x) => x.kind === 'number') : undefined);
-    if (/\b(listening|open ports|which ports)\b/.test(t) && !port) return { command: 'ss -tulpn', explanation: 'listening TCP/UDP sockets with their processes', confidence: 0.88, rule: 'port' };
-    if (!port) return null;
-    if (/\b(kill|stop|free)\b/.test(t)) return { command: `fuser -k ${port.value}/tcp`, explanation: `kills the process using TCP port ${port.value}`, confidence: 0.8, rule: 'port' };
-    return { command: `ss -ltnp 'sport = :${port.value}'`, explanation: `what is listening on TCP port ${port.value}`, confidence: 0.85, rule: 'port' };
-  }],
-  ['count-lines', (t, s) => {
-    const file = s.find((x) => x.kind === 'file' || x.kind === 'path' || x.kind === 'quoted');
-    if (!/\b(count|number of|how many)\b/.test(t) || !/\blines?\b/.test(t) || !file) return null;
-    return { command: `wc -l ${q(file.value)}`, explanation: `number of lines in ${file.value}`, confidence: 0.88, rule: 'count-lines' };
-  }],
-  ['count-files', (t, s) => (/\b(count|number of|how many)\b/.test(t) && /\bfiles\b/.test(t) && !/\blines?\b/.test(t) ? { command: `find ${q(where(t, s))} -type f | wc -l`, explanation: `number of files under ${where(t, s)}`, confidence: 0.82, rule: 'count-files' } : null)],
-  ['replace-text', (t, s) => {
-    const qs = s.filter((x) => x.kind === 'quoted');
-    const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
-    if (!/\b(replace|substitute|change)\b/.test(t) || qs.length < 2 || !file) return null;
-    const a = (qs[0]?.value ?? '').replace(/[/&\\]/g, '\\$&');
-    const b = (qs[1]?.value ?? '').replace(/[/&\\]/g, '\\$&');
-    return { command: `sed -i 's/${a}/${b}/g' ${q(file.value)}`, explanation: `replaces every "${qs[0]?.value ?? ''}" with "${qs[1]?.value ?? ''}" in ${file.value} (in place)`, confidence: 0.86, rule: 'replace-text' };
-  }],
-  ['archive', (t, s) => {
-    const target = s.find((x) => x.kind === 'path' || x.kind === 'file' || x.kind === 'quoted');
-    if (/\b(extract|unpack|untar|decompress|unzip)\b/.test(t) && target) {
-      if (/\.zip$/.test(target.value)) return { command: `unzip ${q(target.value)}`, explanation: `extracts ${target.value}`, confidence: 0.88, rule: 'archive' };
-      return { command: `tar -xf ${q(target.value)}`, explanation: `extracts ${target.value} (any compression)`, confidence: 0.88, rule: 'archive' };
-    }
-    if (/\b(compress|archive|tar|zip up|pack)\b/.test(t) && target) {
-      const name = target.value.replace(/\/+$/, '').split('/').pop() || 'archive';
-      return { command: `tar -czf ${q(`${name}.tar.gz`)} ${q(target.value)}`, explanation: `packs ${target.value} into ${name}.tar.gz`, confidence: 0.85, rule: 'archive' };
-    }
-    return null;
-  }],
-  ['list-files', (t, s) => {
-    if (!/^(list|show|display|see)\b/.test(t) || !/\b(files|contents|everything)\b/.test(t) || /\b(contain|named|called|larger|bigger|smaller|older|newer|modified)\b/.test(t)) return null;
-    const dir = s.find((x) => x.kind === 'path')?.value;
-    const hidden = /\b(hidden|dot ?files|all)\b/.test(t);
-    const byTime = /\b(by (date|time)|newest|recent|latest)\b/.test(t);
-    const bySize = /\bby size\b|\blargest first\b/.test(t);
-    return { command: `ls -l${hidden ? 'a' : ''}h${byTime ? 't' : bySize ? 'S' : ''}${dir ? ` ${q(dir)}` : ''}`, explanation: `long listing${hidden ? ' including hidden files' : ''}${byTime ? ', newest first' : bySize ? ', largest first' : ''}, human-readable sizes`, confidence: 0.86, rule: 'list-files' };
-  }],
-  ['processes', (t) => (/\b(show|list|display|see)\b.*\b(running |all )?process(es)?\b/.test(t) && !/\b(most|top|port|named|called|memory|cpu)\b/.test(t) ? { command: 'ps aux', explanation: 'every running process with its user, CPU and memory use', confidence: 0.86, rule: 'processes' } : null)],
-  ['kill-by-name', (t, s) => {
-    const m = /\b(?:kill|stop|terminate|end)\s+(?:the\s+)?(?:process(?:es)?|program|app)?\s*(?:named|called)?\s*["']?([a-z0-9][\w.-]*)["']?/.exec(t);
-    const name = s.find((x) => x.kind === 'quoted')?.value ?? m?.[1];
-    if (!name || !/\b(kill|terminate)\b|\bstop\b.*\bprocess/.test(t) || /\bport\b/.test(t) || ['all', 'the', 'process', 'processes', 'a'].includes(name)) return null;
-    return { command: `pkill -x ${q(name)}`, explanation: `sends SIGTERM to processes named exactly ${name}`, confidence: 0.84, rule: 'kill-by-name' };
-  }],
-  ['copy', (t, s) => {
-    if (!/^(copy|cp)\b/.test(t)) return null;
-    const words = t.replace(/^(copy|cp)\s+/, '').split(/\s+to\s+|\s+into\s+/);
-    if (words.length !== 2) return null;
-    const src = (words[0] ?? '').replace(/\b(the|folder|directory|file|dir)\b/g, '').trim().split(/\s+/).pop() ?? '';
-    const dst = (words[1] ?? '').replace(/\b(recursively|the|folder|directory)\b/g, '').trim().split(/\s+/)[0] ?? '';
-    if (!src || !dst) return null;
-    void s;
-    const rec = /\b(recursive|folder|director|dir)\w*/.test(t) || !/\.\w{1,5}$/.test(src);
-    return { command: `cp ${rec ? '-r ' : ''}${q(src)} ${q(dst)}`, explanation: `copies ${src} to ${dst}${rec ? ' (with its contents)' : ''}`, confidence: 0.84, rule: 'copy' };
-  }],
-  ['mkdir', (t) => {
-    const m = /\b(?:create|make|new)\s+(?:a\s+)?(?:new\s+)?(?:directory|folder|dir)\s+(?:called|named)?\s*["']?([\w./~-]+)["']?/.exec(t);
-    if (!m?.[1]) return null;
-    return { command: `mkdir -p ${q(m[1])}`, explanation: `creates the directory ${m[1]} (and missing parents)`, confidence: 0.86, rule: 'mkdir' };
-  }],
-  ['download', (t, s) => {
-    const url = s.find((x) => x.kind === 'url');
-    if (!url || !/\b(download|fetch|get|save|grab)\b/.test(t)) return null;
-    return { command: `curl -fLO ${q(url.value)}`, explanation: `downloads ${url.value} into the current directory under its remote name`, confidence: 0.88, rule: 'download' };
-  }],
-  ['rename-ext', (t, s) => {
-    const exts = s.filter((x) => x.kind === 'ext').map((x) => x.value);
-    if (!/\b(rename|change)\b/.test(t) || exts.length < 2) return null;
-    const [a, b] = exts;
-    return { command: `for f in *.${a}; do mv -- "$f" "\${f%.${a}}.${b}"; done`, explanation: `renames every *.${a} file here to *.${b}`, confidence: 0.85, rule: 'rename-ext' };
-  }],
-  ['tree', (t, s) => {
-    if (!/\b(tree|structure|hierarchy)\b/.test(t) || !/\b(director\w*|folders?|dirs?|files?)\b/.test(t)) return null;
-    const dir = s.find((x) => x.kind === 'path')?.value;
-    const m = /\b(\d)\s+levels?\b/.exec(t);
-    return { command: `tree -L ${m?.[1] ?? '2'}${dir ? ` ${q(dir)}` : ''}`, explanation: `the directory tree${dir ? ` of ${dir}` : ''}, ${m?.[1] ?? '2'} levels deep`, confidence: 0.86, rule: 'tree' };
-  }],
-  ['tail-file', (t, s) => {
-    const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
-    if (!file) return null;
-    if (/\b(follow|watch|live|as it grows|tail -f)\b/.test(t)) return { command: `tail -f ${q(file.value)}`, explanation: `prints new lines of ${file.value} as they are written`, confidence: 0.86, rule: 'tail-file' };
-    const m = /\b(last|first)\s+(\d+)\s+lines?\b/.exec(t);
-    if (m) return { command: `${m[1] === 'last' ? 'tail' : 'head'} -n ${m[2] ?? '10'} ${q(file.value)}`, explanation: `the ${m[1]} ${m[2]} lines of ${file.value}`, confidence: 0.88, rule: 'tail-file' };
-    return null;
-  }],
-  ['chmod-exec', (t, s) => {
-    const file = s.find((x) => x.kind === 'file' || x.kind === 'path' || x.kind === 'quoted');
-    if (!file || !/\b(executable|runnable|execute permission|exec permission)\b/.test(t)) return null;
-    return { command: `chmod +x ${q(file.value)}`, explanation: `lets ${file.value} be run as a program`, confidence: 0.88, rule: 'chmod-exec' };
-  }],
-  ['install', (t, _s, ctx) => {
-    const m = /\binstall\s+(?:the\s+)?(?:package\s+)?([a-z0-9][a-z0-9+.-]*)\b/.exec(t);
-    if (!m?.[1] || ['a', 'an', 'the', 'package', 'packages', 'it'].includes(m[1])) return null;
-    const pm = ctx.packageManager ?? 'apt';
-    const cmd = pm === 'dnf' || pm === 'yum' ? `sudo ${pm} install ${m[1]}` : pm === 'pacman' ? `sudo pacman -S ${m[1]}` : pm === 'zypper' ? `sudo zypper install ${m[1]}` : pm === 'apk' ? `sudo apk add ${m[1]}` : `sudo apt install ${m[1]}`;
-    return { command: cmd, explanation: `installs the package ${m[1]} with ${pm}`, confidence: 0.85, rule: 'install' };
-  }],
-  ['system-info', (t) => {
-    if (/\bkernel (version|release)\b|\bwhich kernel\b/.test(t)) return { command: 'uname -r', explanation: 'the running kernel release', confidence: 0.9, rule: 'system-info' };
-    if (/\b(my )?ip address(es)?\b|\bmy ip\b/.test(t)) return { command: 'ip -brief address', explanation: 'the IP addresses of every interface', confidence: 0.88, rule: 'system-info' };
-    if (/\b(which|what) (distro|distribution|os|linux)\b|\bos version\b/.test(t)) return { command: 'cat /etc/os-release', explanation: 'the distribution name and version', confidence: 0.88, rule: 'system-info' };
-    if (/\buptime\b|\bhow long.*(running|up)\b/.test(t)) return { command: 'uptime -p', explanation: 'how long the machine has been up', confidence: 0.88, rule: 'system-info' };
-    if (/\bfailed (services|units)\b/.test(t)) return { command: 'systemctl --failed', explanation: 'systemd units that failed', confidence: 0.9, rule: 'system-info' };
-    return null;
-  }],
-  ['git', (t) => {
-    if (!/\bgit\b|\bcommit|\bbranch|\brepo/.test(t)) return null;
-    if (/\bundo\b.*\b(last|previous) commit\b/.test(t)) return { command: 'git reset --soft HEAD~1', explanation: 'undoes the last commit, keeping its changes staged', confidence: 0.86, rule: 'git' };
-    if (/\b(current|which) branch\b/.test(t)) return { command: 'git branch --show-current', explanation: 'the name of the current branch', confidence: 0.88, rule: 'git' };
-    if (/\b(recent|last) commits?\b|\bcommit history\b|\bgit log\b/.test(t)) return { command: 'git log --oneline -n 10', explanation: 'the last 10 commits, one per line', confidence: 0.85, rule: 'git' };
-    if (/\b(changes|status|modified)\b/.test(t)) return { command: 'git status --short', explanation: 'changed, staged and untracked files', confidence: 0.84, rule: 'git' };
-    return null;
-  }],
-  ['service', (t, s) => {
-    const m = /\b(restart|start|stop|status of|enable|disable)\s+(?:the\s+)?([a-z0-9@._-]+)\s+(service|daemon|unit)\b/.exec(t) ?? /\b(restart|start|stop|enable|disable)\s+(?:the\s+)?(?:service|daemon|unit)\s+([a-z0-9@._-]+)/.exec(t);
-    void s;
-    if (!m?.[1] || !m[2]) return null;
-    const verb = m[1] === 'status of' ? 'status' : m[1];
-    return { command: `${verb === 'status' ? '' : 'sudo '}systemctl ${verb} ${m[2]}`, explanation: `${verb} of the systemd unit ${m[2]}`, confidence: 0.86, rule: 'service' };
-  }],
+  [
+    'find-by-size',
+    (t, s) => {
+      const size = s.find((x) => x.kind === 'size');
+      if (
+        !size?.norm ||
+        !/\b(file|files|anything|stuff)\b/.test(t) ||
+        !/\b(find|list|show|search|locate|which|what|look|delete|remove)\b/.test(t)
+      )
+        return null;
+      const smaller = /\b(smaller|less|under|below|lower|tinier)\b/.test(t);
+      const dir = where(t, s);
+      const del = /\b(delete|remove)\b/.test(t);
+      const cmd = `find ${q(dir)} -type f -size ${smaller ? '-' : '+'}${size.norm}${del ? ' -delete' : ''}`;
+      return {
+        command: cmd,
+        explanation: `files under ${dir} ${smaller ? 'smaller' : 'larger'} than ${size.value}${del ? ', deleted' : ''}`,
+        confidence: 0.9,
+        rule: 'find-by-size',
+      };
+    },
+  ],
+  [
+    'find-by-age',
+    (t, s) => {
+      const days = s.find((x) => x.kind === 'days');
+      const today = /\b(today|last 24 hours|past day)\b/.test(t);
+      if (
+        (!days && !today) ||
+        !/\b(file|files|log|logs)\b/.test(t) ||
+        !/\b(modif|chang|edit|old|new|touch|updat|creat|last|past|within|ago|recent)/.test(t)
+      )
+        return null;
+      const older =
+        /\b(older|more than|before|ago|at least|over)\b/.test(t) &&
+        !/\b(in the last|within|past|newer|recent)\b/.test(t);
+      const n = today ? '1' : (days?.norm ?? '1');
+      const dir = where(t, s);
+      const del = /\b(delete|remove|clean)\b/.test(t);
+      const ext = s.find((x) => x.kind === 'ext');
+      const name = ext ? ` -name '*.${ext.value}'` : '';
+      return {
+        command: `find ${q(dir)} -type f${name} -mtime ${older ? '+' : '-'}${n}${del ? ' -delete' : ''}`,
+        explanation: `files under ${dir} modified ${older ? `more than ${n} days ago` : `in the last ${n} days`}${del ? ', deleted' : ''}`,
+        confidence: 0.88,
+        rule: 'find-by-age',
+      };
+    },
+  ],
+  [
+    'find-by-name',
+    (t, s) => {
+      if (
+        !/\b(find|locate|search for|look for|list all|where is|where are|delete|remove|erase)\b/.test(t) ||
+        /\b(contain|containing|text|string|word|inside|rename)\b/.test(t)
+      )
+        return null;
+      const ext = s.find((x) => x.kind === 'ext');
+      const named =
+        s.find((x) => x.kind === 'file') ??
+        (/\b(named|called|name)\b/.test(t) ? s.find((x) => x.kind === 'quoted') : undefined);
+      if (!ext && !named) return null;
+      const dir = where(t, s);
+      const pattern = named ? named.value : `*.${ext?.value ?? ''}`;
+      const dirs = /\b(director|folder)/.test(t) && !/\bfiles?\b/.test(t);
+      const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t);
+      const del = /\b(delete|remove|erase|clean up)\b/.test(t);
+      return {
+        command: `find ${q(dir)} -type ${dirs ? 'd' : 'f'} -${ci ? 'iname' : 'name'} ${q(pattern).startsWith("'") ? q(pattern) : `'${pattern}'`}${del ? ' -delete' : ''}`,
+        explanation: `${dirs ? 'directories' : 'files'} under ${dir} named ${pattern}${del ? ', deleted' : ''}`,
+        confidence: 0.8,
+        rule: 'find-by-name',
+      };
+    },
+  ],
+  [
+    'grep-text',
+    (t, s) => {
+      const needle = s.find((x) => x.kind === 'quoted');
+      if (!needle || !/\b(search|grep|find|look for|contain|containing|mention|occurrence)/.test(t))
+        return null;
+      const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
+      const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t) ? 'i' : '';
+      const onlyNames = /\b(which files|list files|file names|filenames|names of files)\b/.test(t);
+      if (file && file.kind === 'file')
+        return {
+          command: `grep -n${ci} ${q(needle.value)} ${q(file.value)}`,
+          explanation: `lines of ${file.value} containing "${needle.value}", with line numbers`,
+          confidence: 0.85,
+          rule: 'grep-text',
+        };
+      const dir = where(t, s);
+      const ext = s.find((x) => x.kind === 'ext');
+      const include = ext ? ` --include='*.${ext.value}'` : '';
+      return {
+        command: `grep -r${onlyNames ? 'l' : 'n'}${ci}${include} ${q(needle.value)} ${q(dir)}`,
+        explanation: `${onlyNames ? 'files' : 'lines'} under ${dir} containing "${needle.value}"`,
+        confidence: 0.82,
+        rule: 'grep-text',
+      };
+    },
+  ],
+  [
+    'largest-files',
+    (t, s) => {
+      if (
+        !/\b(largest|biggest|heaviest|taking (up )?(the )?most space|using (the )?most (disk )?space|space hogs?)\b/.test(
+          t,
+        )
+      )
+        return null;
+      const n = count(t, 10);
+      const dir = where(t, s);
+      if (/\b(director|folder)/.test(t))
+        return {
+          command: `du -h --max-depth=1 ${q(dir)} | sort -rh | head -n ${n}`,
+          explanation: `the ${n} largest directories under ${dir}`,
+          confidence: 0.85,
+          rule: 'largest-files',
+        };
+      return {
+        command: `find ${q(dir)} -type f -printf '%s\\t%p\\n' | sort -rn | head -n ${n} | numfmt --field=1 --to=iec`,
+        explanation: `the ${n} largest files under ${dir}, sizes human-readable`,
+        confidence: 0.85,
+        rule: 'largest-files',
+      };
+    },
+  ],
+  [
+    'disk-free',
+    (t) =>
+      /\b(disk|drive|partition|filesystem|file system)s?\b.*\b(free|space|usage|full|left|available)\b|\b(free|available|space) (is )?(left|free|available)\b|\b(free|available) (disk )?space\b|\bhow full\b/.test(
+        t,
+      ) && !/\b(director|folder|files?)\b/.test(t)
+        ? {
+            command: 'df -h',
+            explanation: 'free and used space of every mounted file system',
+            confidence: 0.9,
+            rule: 'disk-free',
+          }
+        : null,
+  ],
+  [
+    'dir-usage',
+    (t, s) =>
+      /\b(size of|how big|disk usage|space used|how much space)\b/.test(t) &&
+      /\b(director|folder|this|here|\/)/.test(t)
+        ? {
+            command: `du -sh ${q(where(t, s))}`,
+            explanation: `total size of ${where(t, s)}`,
+            confidence: 0.85,
+            rule: 'dir-usage',
+          }
+        : null,
+  ],
+  [
+    'memory',
+    (t) =>
+      /\b(memory|ram)\b/.test(t) &&
+      /\b(free|usage|used|available|how much|show|check)\b/.test(t) &&
+      !/\bprocess/.test(t)
+        ? {
+            command: 'free -h',
+            explanation: 'total, used and available memory and swap',
+            confidence: 0.9,
+            rule: 'memory',
+          }
+        : null,
+  ],
+  [
+    'top-processes',
+    (t) => {
+      if (
+        !/\bprocess(es)?\b|\bprograms?\b|\bapps?\b/.test(t) ||
+        !/\b(most|top|heav|hog|using|consum|eat)/.test(t)
+      )
+        return null;
+      const n = count(t, 10);
+      const mem = /\b(memory|ram|mem)\b/.test(t);
+      return {
+        command: `ps aux --sort=-%${mem ? 'mem' : 'cpu'} | head -n ${n + 1}`,
+        explanation: `the ${n} processes using the most ${mem ? 'memory' : 'CPU'}`,
+        confidence: 0.88,
+        rule: 'top-processes',
+      };
+    },
+  ],
+  [
+    'port',
+    (t, s) => {
+      const port =
+        s.find((x) => x.kind === 'port') ??
+        (/\bport\b/.test(t) ? s.find((x) => x.kind === 'number') : undefined);
+      if (/\b(listening|open ports|which ports)\b/.test(t) && !port)
+        return {
+          command: 'ss -tulpn',
+          explanation: 'listening TCP/UDP sockets with their processes',
+          confidence: 0.88,
+          rule: 'port',
+        };
+      if (!port) return null;
+      if (/\b(kill|stop|free)\b/.test(t))
+        return {
+          command: `fuser -k ${port.value}/tcp`,
+          explanation: `kills the process using TCP port ${port.value}`,
+          confidence: 0.8,
+          rule: 'port',
+        };
+      return {
+        command: `ss -ltnp 'sport = :${port.value}'`,
+        explanation: `what is listening on TCP port ${port.value}`,
+        confidence: 0.85,
+        rule: 'port',
+      };
+    },
+  ],
+  [
+    'count-lines',
+    (t, s) => {
+      const file = s.find((x) => x.kind === 'file' || x.kind === 'path' || x.kind === 'quoted');
+      if (!/\b(count|number of|how many)\b/.test(t) || !/\blines?\b/.test(t) || !file) return null;
+      return {
+        command: `wc -l ${q(file.value)}`,
+        explanation: `number of lines in ${file.value}`,
+        confidence: 0.88,
+        rule: 'count-lines',
+      };
+    },
+  ],
+  [
+    'count-files',
+    (t, s) =>
+      /\b(count|number of|how many)\b/.test(t) && /\bfiles\b/.test(t) && !/\blines?\b/.test(t)
+        ? {
+            command: `find ${q(where(t, s))} -type f | wc -l`,
+            explanation: `number of files under ${where(t, s)}`,
+            confidence: 0.82,
+            rule: 'count-files',
+          }
+        : null,
+  ],
+  [
+    'replace-text',
+    (t, s) => {
+      const qs = s.filter((x) => x.kind === 'quoted');
+      const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
+      if (!/\b(replace|substitute|change)\b/.test(t) || qs.length < 2 || !file) return null;
+      const a = (qs[0]?.value ?? '').replace(/[/&\\]/g, '\\$&');
+      const b = (qs[1]?.value ?? '').replace(/[/&\\]/g, '\\$&');
+      return {
+        command: `sed -i 's/${a}/${b}/g' ${q(file.value)}`,
+        explanation: `replaces every "${qs[0]?.value ?? ''}" with "${qs[1]?.value ?? ''}" in ${file.value} (in place)`,
+        confidence: 0.86,
+        rule: 'replace-text',
+      };
+    },
+  ],
+  [
+    'archive',
+    (t, s) => {
+      const target = s.find((x) => x.kind === 'path' || x.kind === 'file' || x.kind === 'quoted');
+      if (/\b(extract|unpack|untar|decompress|unzip)\b/.test(t) && target) {
+        if (/\.zip$/.test(target.value))
+          return {
+            command: `unzip ${q(target.value)}`,
+            explanation: `extracts ${target.value}`,
+            confidence: 0.88,
+            rule: 'archive',
+          };
+        return {
+          command: `tar -xf ${q(target.value)}`,
+          explanation: `extracts ${target.value} (any compression)`,
+          confidence: 0.88,
+          rule: 'archive',
+        };
+      }
+      if (/\b(compress|archive|tar|zip up|pack)\b/.test(t) && target) {
+        const name = target.value.replace(/\/+$/, '').split('/').pop() || 'archive';
+        return {
+          command: `tar -czf ${q(`${name}.tar.gz`)} ${q(target.value)}`,
+          explanation: `packs ${target.value} into ${name}.tar.gz`,
+          confidence: 0.85,
+          rule: 'archive',
+        };
+      }
+      return null;
+    },
+  ],
+  [
+    'list-files',
+    (t, s) => {
+      if (
+        !/^(list|show|display|see)\b/.test(t) ||
+        !/\b(files|contents|everything)\b/.test(t) ||
+        /\b(contain|named|called|larger|bigger|smaller|older|newer|modified)\b/.test(t)
+      )
+        return null;
+      const dir = s.find((x) => x.kind === 'path')?.value;
+      const hidden = /\b(hidden|dot ?files|all)\b/.test(t);
+      const byTime = /\b(by (date|time)|newest|recent|latest)\b/.test(t);
+      const bySize = /\bby size\b|\blargest first\b/.test(t);
+      return {
+        command: `ls -l${hidden ? 'a' : ''}h${byTime ? 't' : bySize ? 'S' : ''}${dir ? ` ${q(dir)}` : ''}`,
+        explanation: `long listing${hidden ? ' including hidden files' : ''}${byTime ? ', newest first' : bySize ? ', largest first' : ''}, human-readable sizes`,
+        confidence: 0.86,
+        rule: 'list-files',
+      };
+    },
+  ],
+  [
+    'processes',
+    (t) =>
+      /\b(show|list|display|see)\b.*\b(running |all )?process(es)?\b/.test(t) &&
+      !/\b(most|top|port|named|called|memory|cpu)\b/.test(t)
+        ? {
+            command: 'ps aux',
+            explanation: 'every running process with its user, CPU and memory use',
+            confidence: 0.86,
+            rule: 'processes',
+          }
+        : null,
+  ],
+  [
+    'kill-by-name',
+    (t, s) => {
+      const m =
+        /\b(?:kill|stop|terminate|end)\s+(?:the\s+)?(?:process(?:es)?|program|app)?\s*(?:named|called)?\s*["']?([a-z0-9][\w.-]*)["']?/.exec(
+          t,
+        );
+      const name = s.find((x) => x.kind === 'quoted')?.value ?? m?.[1];
+      if (
+        !name ||
+        !/\b(kill|terminate)\b|\bstop\b.*\bprocess/.test(t) ||
+        /\bport\b/.test(t) ||
+        ['all', 'the', 'process', 'processes', 'a'].includes(name)
+      )
+        return null;
+      return {
+        command: `pkill -x ${q(name)}`,
+        explanation: `sends SIGTERM to processes named exactly ${name}`,
+        confidence: 0.84,
+        rule: 'kill-by-name',
+      };
+    },
+  ],
+  [
+    'copy',
+    (t, s) => {
+      if (!/^(copy|cp)\b/.test(t)) return null;
+      const words = t.replace(/^(copy|cp)\s+/, '').split(/\s+to\s+|\s+into\s+/);
+      if (words.length !== 2) return null;
+      const src =
+        (words[0] ?? '')
+          .replace(/\b(the|folder|directory|file|dir)\b/g, '')
+          .trim()
+          .split(/\s+/)
+          .pop() ?? '';
+      const dst =
+        (words[1] ?? '')
+          .replace(/\b(recursively|the|folder|directory)\b/g, '')
+          .trim()
+          .split(/\s+/)[0] ?? '';
+      if (!src || !dst) return null;
+      void s;
+      const rec = /\b(recursive|folder|director|dir)\w*/.test(t) || !/\.\w{1,5}$/.test(src);
+      return {
+        command: `cp ${rec ? '-r ' : ''}${q(src)} ${q(dst)}`,
+        explanation: `copies ${src} to ${dst}${rec ? ' (with its contents)' : ''}`,
+        confidence: 0.84,
+        rule: 'copy',
+      };
+    },
+  ],
+  [
+    'mkdir',
+    (t) => {
+      const m =
+        /\b(?:create|make|new)\s+(?:a\s+)?(?:new\s+)?(?:directory|folder|dir)\s+(?:called|named)?\s*["']?([\w./~-]+)["']?/.exec(
+          t,
+        );
+      if (!m?.[1]) return null;
+      return {
+        command: `mkdir -p ${q(m[1])}`,
+        explanation: `creates the directory ${m[1]} (and missing parents)`,
+        confidence: 0.86,
+        rule: 'mkdir',
+      };
+    },
+  ],
+  [
+    'download',
+    (t, s) => {
+      const url = s.find((x) => x.kind === 'url');
+      if (!url || !/\b(download|fetch|get|save|grab)\b/.test(t)) return null;
+      return {
+        command: `curl -fLO ${q(url.value)}`,
+        explanation: `downloads ${url.value} into the current directory under its remote name`,
+        confidence: 0.88,
+        rule: 'download',
+      };
+    },
+  ],
+  [
+    'rename-ext',
+    (t, s) => {
+      const exts = s.filter((x) => x.kind === 'ext').map((x) => x.value);
+      if (!/\b(rename|change)\b/.test(t) || exts.length < 2) return null;
+      const [a, b] = exts;
+      return {
+        command: `for f in *.${a}; do mv -- "$f" "\${f%.${a}}.${b}"; done`,
+        explanation: `renames every *.${a} file here to *.${b}`,
+        confidence: 0.85,
+        rule: 'rename-ext',
+      };
+    },
+  ],
+  [
+    'tree',
+    (t, s) => {
+      if (!/\b(tree|structure|hierarchy)\b/.test(t) || !/\b(director\w*|folders?|dirs?|files?)\b/.test(t))
+        return null;
+      const dir = s.find((x) => x.kind === 'path')?.value;
+      const m = /\b(\d)\s+levels?\b/.exec(t);
+      return {
+        command: `tree -L ${m?.[1] ?? '2'}${dir ? ` ${q(dir)}` : ''}`,
+        explanation: `the directory tree${dir ? ` of ${dir}` : ''}, ${m?.[1] ?? '2'} levels deep`,
+        confidence: 0.86,
+        rule: 'tree',
+      };
+    },
+  ],
+  [
+    'tail-file',
+    (t, s) => {
+      const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
+      if (!file) return null;
+      if (/\b(follow|watch|live|as it grows|tail -f)\b/.test(t))
+        return {
+          command: `tail -f ${q(file.value)}`,
+          explanation: `prints new lines of ${file.value} as they are written`,
+          confidence: 0.86,
+          rule: 'tail-file',
+        };
+      const m = /\b(last|first)\s+(\d+)\s+lines?\b/.exec(t);
+      if (m)
+        return {
+          command: `${m[1] === 'last' ? 'tail' : 'head'} -n ${m[2] ?? '10'} ${q(file.value)}`,
+          explanation: `the ${m[1]} ${m[2]} lines of ${file.value}`,
+          confidence: 0.88,
+          rule: 'tail-file',
+        };
+      return null;
+    },
+  ],
+  [
+    'chmod-exec',
+    (t, s) => {
+      const file = s.find((x) => x.kind === 'file' || x.kind === 'path' || x.kind === 'quoted');
+      if (!file || !/\b(executable|runnable|execute permission|exec permission)\b/.test(t)) return null;
+      return {
+        command: `chmod +x ${q(file.value)}`,
+        explanation: `lets ${file.value} be run as a program`,
+        confidence: 0.88,
+        rule: 'chmod-exec',
+      };
+    },
+  ],
+  [
+    'install',
+    (t, _s, ctx) => {
+      const m = /\binstall\s+(?:the\s+)?(?:package\s+)?([a-z0-9][a-z0-9+.-]*)\b/.exec(t);
+      if (!m?.[1] || ['a', 'an', 'the', 'package', 'packages', 'it'].includes(m[1])) return null;
+      const pm = ctx.packageManager ?? 'apt';
+      const cmd =
+        pm === 'dnf' || pm === 'yum'
+          ? `sudo ${pm} install ${m[1]}`
+          : pm === 'pacman'
+            ? `sudo pacman -S ${m[1]}`
+            : pm === 'zypper'
+              ? `sudo zypper install ${m[1]}`
+              : pm === 'apk'
+                ? `sudo apk add ${m[1]}`
+                : `sudo apt install ${m[1]}`;
+      return {
+        command: cmd,
+        explanation: `installs the package ${m[1]} with ${pm}`,
+        confidence: 0.85,
+        rule: 'install',
+      };
+    },
+  ],
+  [
+    'system-info',
+    (t) => {
+      if (/\bkernel (version|release)\b|\bwhich kernel\b/.test(t))
+        return {
+          command: 'uname -r',
+          explanation: 'the running kernel release',
+          confidence: 0.9,
+          rule: 'system-info',
+        };
+      if (/\b(my )?ip address(es)?\b|\bmy ip\b/.test(t))
+        return {
+          command: 'ip -brief address',
+          explanation: 'the IP addresses of every interface',
+          confidence: 0.88,
+          rule: 'system-info',
+        };
+      if (/\b(which|what) (distro|distribution|os|linux)\b|\bos version\b/.test(t))
+        return {
+          command: 'cat /etc/os-release',
+          explanation: 'the distribution name and version',
+          confidence: 0.88,
+          rule: 'system-info',
+        };
+      if (/\buptime\b|\bhow long.*(running|up)\b/.test(t))
+        return {
+          command: 'uptime -p',
+          explanation: 'how long the machine has been up',
+          confidence: 0.88,
+          rule: 'system-info',
+        };
+      if (/\bfailed (services|units)\b/.test(t))
+        return {
+          command: 'systemctl --failed',
+          explanation: 'systemd units that failed',
+          confidence: 0.9,
+          rule: 'system-info',
+        };
+      return null;
+    },
+  ],
+  [
+    'git',
+    (t) => {
+      if (!/\bgit\b|\bcommit|\bbranch|\brepo/.test(t)) return null;
+      if (/\bundo\b.*\b(last|previous) commit\b/.test(t))
+        return {
+          command: 'git reset --soft HEAD~1',
+          explanation: 'undoes the last commit, keeping its changes staged',
+          confidence: 0.86,
+          rule: 'git',
+        };
+      if (/\b(current|which) branch\b/.test(t))
+        return {
+          command: 'git branch --show-current',
+          explanation: 'the name of the current branch',
+          confidence: 0.88,
+          rule: 'git',
+        };
+      if (/\b(recent|last) commits?\b|\bcommit history\b|\bgit log\b/.test(t))
+        return {
+          command: 'git log --oneline -n 10',
+          explanation: 'the last 10 commits, one per line',
+          confidence: 0.85,
+          rule: 'git',
+        };
+      if (/\b(changes|status|modified)\b/.test(t))
+        return {
+          command: 'git status --short',
+          explanation: 'changed, staged and untracked files',
+          confidence: 0.84,
+          rule: 'git',
+        };
+      return null;
+    },
+  ],
+  [
+    'service',
+    (t, s) => {
+      const m =
+        /\b(restart|start|stop|status of|enable|disable)\s+(?:the\s+)?([a-z0-9@._-]+)\s+(service|daemon|unit)\b/.exec(
+          t,
+        ) ??
+        /\b(restart|start|stop|enable|disable)\s+(?:the\s+)?(?:service|daemon|unit)\s+([a-z0-9@._-]+)/.exec(
+          t,
+        );
+      void s;
+      if (!m?.[1] || !m[2]) return null;
+      const verb = m[1] === 'status of' ? 'status' : m[1];
+      return {
+        command: `${verb === 'status' ? '' : 'sudo '}systemctl ${verb} ${m[2]}`,
+        explanation: `${verb} of the systemd unit ${m[2]}`,
+        confidence: 0.86,
+        rule: 'service',
+      };
+    },
+  ],
 ];
 
 export function applyRules(request: string, ctx: RuleContext = {}): RuleCandidate[] {

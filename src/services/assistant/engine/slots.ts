@@ -12,8 +12,28 @@ export interface Slot {
 }
 
 const UNIT: Record<string, string> = {
-  b: 'c', byte: 'c', bytes: 'c', k: 'k', kb: 'k', kib: 'k', kilobyte: 'k', kilobytes: 'k', m: 'M', mb: 'M', mib: 'M',
-  megabyte: 'M', megabytes: 'M', meg: 'M', megs: 'M', g: 'G', gb: 'G', gib: 'G', gigabyte: 'G', gigabytes: 'G', gig: 'G', gigs: 'G',
+  b: 'c',
+  byte: 'c',
+  bytes: 'c',
+  k: 'k',
+  kb: 'k',
+  kib: 'k',
+  kilobyte: 'k',
+  kilobytes: 'k',
+  m: 'M',
+  mb: 'M',
+  mib: 'M',
+  megabyte: 'M',
+  megabytes: 'M',
+  meg: 'M',
+  megs: 'M',
+  g: 'G',
+  gb: 'G',
+  gib: 'G',
+  gigabyte: 'G',
+  gigabytes: 'G',
+  gig: 'G',
+  gigs: 'G',
 };
 
 export function extractSlots(text: string): Slot[] {
@@ -22,15 +42,19 @@ export function extractSlots(text: string): Slot[] {
     slots.push({ kind: 'url', value: u.replace(/[.,;:!?)]+$/, '') });
     return ' ';
   });
-  rest = rest.replace(/"([^"]+)"|'([^']+)'|`([^`]+)`|“([^”]+)”/g, (_m, a?: string, b?: string, c?: string, d?: string) => {
-    const v = a ?? b ?? c ?? d ?? '';
-    const ext = /^\*?\.([A-Za-z0-9]{1,6})$/.exec(v);
-    if (ext) slots.push({ kind: 'ext', value: ext[1] ?? '' });
-    else if (/^(\/|~|\.\.?\/)/.test(v)) slots.push({ kind: 'path', value: v });
-    else slots.push({ kind: 'quoted', value: v });
-    return ' ';
-  });
-  const sizeRe = /(\d+(?:\.\d+)?)\s*(bytes?|b|kb|kib|kilobytes?|k|mb|mib|megabytes?|megs?|m|gb|gib|gigabytes?|gigs?|g)\b/gi;
+  rest = rest.replace(
+    /"([^"]+)"|'([^']+)'|`([^`]+)`|“([^”]+)”/g,
+    (_m, a?: string, b?: string, c?: string, d?: string) => {
+      const v = a ?? b ?? c ?? d ?? '';
+      const ext = /^\*?\.([A-Za-z0-9]{1,6})$/.exec(v);
+      if (ext) slots.push({ kind: 'ext', value: ext[1] ?? '' });
+      else if (/^(\/|~|\.\.?\/)/.test(v)) slots.push({ kind: 'path', value: v });
+      else slots.push({ kind: 'quoted', value: v });
+      return ' ';
+    },
+  );
+  const sizeRe =
+    /(\d+(?:\.\d+)?)\s*(bytes?|b|kb|kib|kilobytes?|k|mb|mib|megabytes?|megs?|m|gb|gib|gigabytes?|gigs?|g)\b/gi;
   rest = rest.replace(sizeRe, (_m, n: string, u: string) => {
     const unit = UNIT[u.toLowerCase()] ?? 'k';
     slots.push({ kind: 'size', value: `${n}${u}`, norm: `${Math.ceil(Number(n))}${unit}` });
@@ -44,11 +68,14 @@ export function extractSlots(text: string): Slot[] {
     slots.push({ kind: 'days', value: n, norm: String(Number(n) * 7) });
     return ' ';
   });
-  rest = rest.replace(/\b(a|an|one|last|past|this|the last|the past)\s+(day|week|fortnight|month|year)\b/gi, (_m, _a: string, unit: string) => {
-    const n = { day: 1, week: 7, fortnight: 14, month: 30, year: 365 }[unit.toLowerCase()] ?? 7;
-    slots.push({ kind: 'days', value: String(n), norm: String(n) });
-    return ` ${_a} `;
-  });
+  rest = rest.replace(
+    /\b(a|an|one|last|past|this|the last|the past)\s+(day|week|fortnight|month|year)\b/gi,
+    (_m, _a: string, unit: string) => {
+      const n = { day: 1, week: 7, fortnight: 14, month: 30, year: 365 }[unit.toLowerCase()] ?? 7;
+      slots.push({ kind: 'days', value: String(n), norm: String(n) });
+      return ` ${_a} `;
+    },
+  );
   rest = rest.replace(/\bport\s+(\d{1,5})\b/gi, (_m, n: string) => {
     slots.push({ kind: 'port', value: n });
     return ' ';
@@ -57,12 +84,52 @@ export function extractSlots(text: string): Slot[] {
     const t = w.replace(/[.,;:!?]+$/, '');
     if (!t) continue;
     if (/^(\/|~\/?|\.\.?\/)[^\s]*$/.test(t) && t.length > 1) slots.push({ kind: 'path', value: t });
-    else if (/^\*\.[A-Za-z0-9]{1,6}$/.test(t) || /^\.[A-Za-z0-9]{1,6}$/.test(t)) slots.push({ kind: 'ext', value: t.replace(/^\*?\./, '') });
-    else if (/^[\w@%+-][\w@%+.-]*\.[A-Za-z0-9]{1,6}$/.test(t) && !/^\d+(\.\d+)*$/.test(t)) slots.push({ kind: 'file', value: t });
+    else if (/^\*\.[A-Za-z0-9]{1,6}$/.test(t) || /^\.[A-Za-z0-9]{1,6}$/.test(t))
+      slots.push({ kind: 'ext', value: t.replace(/^\*?\./, '') });
+    else if (/^[\w@%+-][\w@%+.-]*\.[A-Za-z0-9]{1,6}$/.test(t) && !/^\d+(\.\d+)*$/.test(t))
+      slots.push({ kind: 'file', value: t });
     else if (/^\d+$/.test(t)) slots.push({ kind: 'number', value: t });
   }
   // "txt files", "python files", "log files"
-  const extWords: Record<string, string> = { python: 'py', javascript: 'js', typescript: 'ts', markdown: 'md', text: 'txt', shell: 'sh', 'c++': 'cpp', java: 'java', jpeg: 'jpg', html: 'html', pdf: 'pdf', log: 'log', csv: 'csv', json: 'json', yaml: 'yaml', xml: 'xml', mp3: 'mp3', mp4: 'mp4', png: 'png', jpg: 'jpg', gif: 'gif', txt: 'txt', zip: 'zip', php: 'php', go: 'go', rust: 'rs', ruby: 'rb', perl: 'pl', backup: 'bak', bak: 'bak', tmp: 'tmp', temp: 'tmp', conf: 'conf', sql: 'sql', iso: 'iso', tar: 'tar', gz: 'gz' };
+  const extWords: Record<string, string> = {
+    python: 'py',
+    javascript: 'js',
+    typescript: 'ts',
+    markdown: 'md',
+    text: 'txt',
+    shell: 'sh',
+    'c++': 'cpp',
+    java: 'java',
+    jpeg: 'jpg',
+    html: 'html',
+    pdf: 'pdf',
+    log: 'log',
+    csv: 'csv',
+    json: 'json',
+    yaml: 'yaml',
+    xml: 'xml',
+    mp3: 'mp3',
+    mp4: 'mp4',
+    png: 'png',
+    jpg: 'jpg',
+    gif: 'gif',
+    txt: 'txt',
+    zip: 'zip',
+    php: 'php',
+    go: 'go',
+    rust: 'rs',
+    ruby: 'rb',
+    perl: 'pl',
+    backup: 'bak',
+    bak: 'bak',
+    tmp: 'tmp',
+    temp: 'tmp',
+    conf: 'conf',
+    sql: 'sql',
+    iso: 'iso',
+    tar: 'tar',
+    gz: 'gz',
+  };
   const m = /\b([a-z0-9+]+)\s+files?\b/i.exec(rest);
   const ext = m?.[1] ? extWords[m[1].toLowerCase()] : undefined;
   if (ext && !slots.some((s) => s.kind === 'ext')) slots.push({ kind: 'ext', value: ext });
@@ -78,7 +145,11 @@ function shellQuote(v: string): string {
  * template's description names and its command uses are swapped for the query's values of the
  * same kind, in order; extensions, sizes and ages are replaced by form.
  */
-export function fillArguments(cmd: string, templateNl: string, query: string): { command: string; filled: number } {
+export function fillArguments(
+  cmd: string,
+  templateNl: string,
+  query: string,
+): { command: string; filled: number } {
   const from = extractSlots(templateNl);
   const to = extractSlots(query);
   let out = cmd;
@@ -87,13 +158,25 @@ export function fillArguments(cmd: string, templateNl: string, query: string): {
   const kinds: SlotKind[] = ['quoted', 'path', 'file', 'number', 'port'];
   for (const kind of kinds) {
     const src = from.filter((s) => s.kind === kind && s.value.length > 0 && cmd.includes(s.value));
-    const dst = to.filter((s) => (s.kind === kind || (kind === 'quoted' && (s.kind === 'file' || s.kind === 'path'))) && !usedTo.has(s));
+    const dst = to.filter(
+      (s) =>
+        (s.kind === kind || (kind === 'quoted' && (s.kind === 'file' || s.kind === 'path'))) &&
+        !usedTo.has(s),
+    );
     src.forEach((s, i) => {
       const d = dst[i];
       if (!d) return;
       usedTo.add(d);
       const quotedInCmd = new RegExp(`(["'])${escapeRe(s.value)}\\1`).test(out);
-      out = out.split(s.value).join(quotedInCmd ? d.value.replace(/'/g, '') : kind === 'number' || kind === 'port' ? d.value : shellQuoteLoose(d.value));
+      out = out
+        .split(s.value)
+        .join(
+          quotedInCmd
+            ? d.value.replace(/'/g, '')
+            : kind === 'number' || kind === 'port'
+              ? d.value
+              : shellQuoteLoose(d.value),
+        );
       filled++;
     });
   }

@@ -1,11 +1,26 @@
 /** Tokenising and stemming of natural-language requests (English), for retrieval. */
 
 const STOP = new Set(
-  'a an the of to in on for from with by at as is are be been was were that this these those it its into and or all any each every which who whose whom what where when how than then there their them they i me my we our you your please can could would should will shall do does did just also only me some so such via using use'.split(' '),
+  'a an the of to in on for from with by at as is are be been was were that this these those it its into and or all any each every which who whose whom what where when how than then there their them they i me my we our you your please can could would should will shall do does did just also only me some so such via using use'.split(
+    ' ',
+  ),
 );
 
 /** Words whose meaning matters for commands even though they look like stop words. */
-const KEEP = new Set(['not', 'no', 'without', 'than', 'over', 'under', 'more', 'less', 'older', 'newer', 'recursively', 'all']);
+const KEEP = new Set([
+  'not',
+  'no',
+  'without',
+  'than',
+  'over',
+  'under',
+  'more',
+  'less',
+  'older',
+  'newer',
+  'recursively',
+  'all',
+]);
 
 /** A light suffix stripper (Porter-like, enough to group "files/file", "deleting/delete"). */
 export function stem(w: string): string {

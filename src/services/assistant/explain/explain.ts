@@ -25,7 +25,11 @@ const whatisCache = new Map<string, string | null>();
 
 function runWhatis(name: string): string | null {
   try {
-    const text = execFileSync('whatis', [name], { encoding: 'utf8', timeout: 500, stdio: ['ignore', 'pipe', 'ignore'] });
+    const text = execFileSync('whatis', [name], {
+      encoding: 'utf8',
+      timeout: 500,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const line = text.split('\n').find((l) => l.startsWith(name));
     const m = line ? /\s-\s(.+)$/.exec(line) : null;
     return m?.[1]?.trim() ?? null;
@@ -71,10 +75,68 @@ function describeOption(program: string, opt: string): string | null {
   return all[opt] ?? null;
 }
 
-const SUBCOMMAND_PROGRAMS = new Set(['git', 'systemctl', 'apt', 'apt-get', 'dnf', 'yum', 'docker', 'podman', 'kubectl', 'npm', 'pip', 'pip3', 'snap', 'flatpak', 'journalctl', 'ip', 'service', 'cargo', 'go']);
-const WRAPPERS = new Set(['sudo', 'xargs', 'nohup', 'time', 'nice', 'env', 'watch', 'exec', 'command', 'doas', 'stdbuf', 'setsid']);
+const SUBCOMMAND_PROGRAMS = new Set([
+  'git',
+  'systemctl',
+  'apt',
+  'apt-get',
+  'dnf',
+  'yum',
+  'docker',
+  'podman',
+  'kubectl',
+  'npm',
+  'pip',
+  'pip3',
+  'snap',
+  'flatpak',
+  'journalctl',
+  'ip',
+  'service',
+  'cargo',
+  'go',
+]);
+const WRAPPERS = new Set([
+  'sudo',
+  'xargs',
+  'nohup',
+  'time',
+  'nice',
+  'env',
+  'watch',
+  'exec',
+  'command',
+  'doas',
+  'stdbuf',
+  'setsid',
+]);
 const VALUE_OPTIONS: Record<string, Set<string>> = {
-  find: new Set(['-name', '-iname', '-type', '-size', '-mtime', '-atime', '-ctime', '-mmin', '-newer', '-maxdepth', '-mindepth', '-path', '-regex', '-user', '-group', '-perm', '-printf', '-newermt', '-links', '-inum', '-samefile', '-iregex', '-ipath', '-wholename']),
+  find: new Set([
+    '-name',
+    '-iname',
+    '-type',
+    '-size',
+    '-mtime',
+    '-atime',
+    '-ctime',
+    '-mmin',
+    '-newer',
+    '-maxdepth',
+    '-mindepth',
+    '-path',
+    '-regex',
+    '-user',
+    '-group',
+    '-perm',
+    '-printf',
+    '-newermt',
+    '-links',
+    '-inum',
+    '-samefile',
+    '-iregex',
+    '-ipath',
+    '-wholename',
+  ]),
   grep: new Set(['-e', '-A', '-B', '-C', '-m', '-f']),
   head: new Set(['-n', '-c']),
   tail: new Set(['-n', '-c']),
@@ -117,11 +179,23 @@ function explainCommandNode(node: Node, parts: Part[]): void {
   for (const c of node.children) {
     if (!c) continue;
     if (c.type === 'variable_assignment') {
-      parts.push({ text: c.text, kind: 'assignment', explanation: `sets the variable ${c.text.split('=')[0] ?? ''} for this command` });
+      parts.push({
+        text: c.text,
+        kind: 'assignment',
+        explanation: `sets the variable ${c.text.split('=')[0] ?? ''} for this command`,
+      });
     } else if (c.type === 'command_name') {
       program = baseName(wordText(c.namedChildren[0] ?? c));
-      parts.push({ text: c.text, kind: 'command', explanation: describeProgram(program) ?? 'a program or script (no offline description)' });
-    } else if (c.type === 'file_redirect' || c.type === 'herestring_redirect' || c.type === 'heredoc_redirect') {
+      parts.push({
+        text: c.text,
+        kind: 'command',
+        explanation: describeProgram(program) ?? 'a program or script (no offline description)',
+      });
+    } else if (
+      c.type === 'file_redirect' ||
+      c.type === 'herestring_redirect' ||
+      c.type === 'heredoc_redirect'
+    ) {
       explainRedirect(c, parts);
     } else if (c.isNamed) {
       const text = wordText(c);
@@ -130,7 +204,11 @@ function explainCommandNode(node: Node, parts: Part[]): void {
         program = baseName(text);
         operandIndex = 0;
         prevOpt = '';
-        parts.push({ text: c.text, kind: 'command', explanation: describeProgram(program) ?? 'a program or script (no offline description)' });
+        parts.push({
+          text: c.text,
+          kind: 'command',
+          explanation: describeProgram(program) ?? 'a program or script (no offline description)',
+        });
         continue;
       }
       if (outer === 'find' && (text === ';' || text === '+' || text === '{};' || text === '{}+')) {
@@ -140,15 +218,32 @@ function explainCommandNode(node: Node, parts: Part[]): void {
         continue;
       }
       if (c.type === 'command_substitution' || c.type === 'process_substitution') {
-        parts.push({ text: c.text, kind: 'argument', explanation: c.type === 'command_substitution' ? 'replaced by the output of the inner command:' : 'a file that streams the inner command\'s output:' });
+        parts.push({
+          text: c.text,
+          kind: 'argument',
+          explanation:
+            c.type === 'command_substitution'
+              ? 'replaced by the output of the inner command:'
+              : "a file that streams the inner command's output:",
+        });
         walk(c, parts);
         continue;
       }
-      if ((text.startsWith('-') && text.length > 1 && (!/^-\d+$/.test(text) || describeOption(program, text) !== null)) || (program === 'dd' && /^\w+=/.test(text))) {
-        const d = describeOption(program, program === 'dd' ? `${text.split('=')[0] ?? ''}=` : text) ?? describeOption(program, text);
+      if (
+        (text.startsWith('-') &&
+          text.length > 1 &&
+          (!/^-\d+$/.test(text) || describeOption(program, text) !== null)) ||
+        (program === 'dd' && /^\w+=/.test(text))
+      ) {
+        const d =
+          describeOption(program, program === 'dd' ? `${text.split('=')[0] ?? ''}=` : text) ??
+          describeOption(program, text);
         parts.push({ text: c.text, kind: 'option', explanation: d ?? 'an option (see the manual)' });
         prevOpt = text;
-        if (program === 'find' && (text === '-exec' || text === '-execdir' || text === '-ok' || text === '-okdir')) {
+        if (
+          program === 'find' &&
+          (text === '-exec' || text === '-execdir' || text === '-ok' || text === '-okdir')
+        ) {
           prevOpt = '';
           nextIsCommand = true;
           outer = 'find';
@@ -167,17 +262,34 @@ function explainCommandNode(node: Node, parts: Part[]): void {
       }
       if (operandIndex === 0 && WRAPPERS.has(program)) {
         program = baseName(text);
-        parts.push({ text: c.text, kind: 'command', explanation: describeProgram(program) ?? 'a program or script (no offline description)' });
+        parts.push({
+          text: c.text,
+          kind: 'command',
+          explanation: describeProgram(program) ?? 'a program or script (no offline description)',
+        });
         continue;
       }
       if (operandIndex === 0 && SUBCOMMAND_PROGRAMS.has(program)) {
         parts.push({ text: c.text, kind: 'subcommand', explanation: `${program} subcommand` });
-      } else if (program === 'find' && (text === '{}' || text === ';' || text === '+' || text === '{};' || text === '{}+')) {
-        parts.push({ text: c.text, kind: 'argument', explanation: text.startsWith('{}') ? 'the found file name (end of -exec)' : 'end of the -exec command' });
+      } else if (
+        program === 'find' &&
+        (text === '{}' || text === ';' || text === '+' || text === '{};' || text === '{}+')
+      ) {
+        parts.push({
+          text: c.text,
+          kind: 'argument',
+          explanation: text.startsWith('{}')
+            ? 'the found file name (end of -exec)'
+            : 'end of the -exec command',
+        });
       } else if (program === 'find' && operandIndex === 0) {
         parts.push({ text: c.text, kind: 'argument', explanation: 'where to start searching' });
       } else {
-        parts.push({ text: c.text, kind: 'argument', explanation: /^(\/|~|\.\.?\/|\.$)/.test(text) ? 'a path' : 'an argument' });
+        parts.push({
+          text: c.text,
+          kind: 'argument',
+          explanation: /^(\/|~|\.\.?\/|\.$)/.test(text) ? 'a path' : 'an argument',
+        });
       }
       operandIndex++;
     }
@@ -207,9 +319,21 @@ function walk(node: Node, parts: Part[]): void {
     if (!c) continue;
     if (c.type === 'command') {
       explainCommandNode(c, parts);
-    } else if (!c.isNamed && OPERATORS[c.type] && (node.type === 'pipeline' || node.type === 'list' || node.type === 'program' || node.type === 'compound_statement' || node.type === 'subshell')) {
+    } else if (
+      !c.isNamed &&
+      OPERATORS[c.type] &&
+      (node.type === 'pipeline' ||
+        node.type === 'list' ||
+        node.type === 'program' ||
+        node.type === 'compound_statement' ||
+        node.type === 'subshell')
+    ) {
       parts.push({ text: c.type, kind: 'operator', explanation: OPERATORS[c.type] ?? '' });
-    } else if (c.type === 'file_redirect' || c.type === 'herestring_redirect' || c.type === 'heredoc_redirect') {
+    } else if (
+      c.type === 'file_redirect' ||
+      c.type === 'herestring_redirect' ||
+      c.type === 'heredoc_redirect'
+    ) {
       explainRedirect(c, parts);
     } else if (c.isNamed) {
       walk(c, parts);

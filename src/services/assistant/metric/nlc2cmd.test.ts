@@ -6,7 +6,8 @@ beforeAll(async () => {
   await initBashParser();
 });
 
-const u = (cmd: string): Array<[string, string[]]> => utilitiesOf(cmd).map((x) => [x.name, [...x.flags].sort()]);
+const u = (cmd: string): Array<[string, string[]]> =>
+  utilitiesOf(cmd).map((x) => [x.name, [...x.flags].sort()]);
 
 describe('NLC2CMD metric', () => {
   it('splits commands into utilities with flag sets (bundles split, values ignored)', () => {
@@ -47,7 +48,9 @@ describe('NLC2CMD metric', () => {
     const ref = utilitiesOf('grep -r foo .');
     expect(invocationScore([utilitiesOf('ls'), utilitiesOf('grep -r x y')], ref)).toBe(1);
     expect(invocationScore([utilitiesOf('ls'), utilitiesOf('cat x')], ref)).toBe(-1);
-    expect(invocationScore([utilitiesOf('ls'), utilitiesOf('grep -x -y a')], ref)).toBeCloseTo((-1 + (1 - 1.5) / 2) / 2) // F = (0 − 3) / 2;
+    expect(invocationScore([utilitiesOf('ls'), utilitiesOf('grep -x -y a')], ref)).toBeCloseTo(
+      (-1 + (1 - 1.5) / 2) / 2,
+    ); // F = (0 − 3) / 2;
     expect(invocationScore([], ref)).toBe(-1);
   });
 

@@ -23,7 +23,23 @@ interface UNode {
 }
 
 /** Utilities whose long options start with a single dash (not bundles). */
-const SINGLE_DASH_LONG = new Set(['find', 'java', 'javac', 'gcc', 'g++', 'cc', 'clang', 'ffmpeg', 'convert', 'xmllint', 'openssl', 'mplayer', 'tcpdump', 'iptables', 'ip']);
+const SINGLE_DASH_LONG = new Set([
+  'find',
+  'java',
+  'javac',
+  'gcc',
+  'g++',
+  'cc',
+  'clang',
+  'ffmpeg',
+  'convert',
+  'xmllint',
+  'openssl',
+  'mplayer',
+  'tcpdump',
+  'iptables',
+  'ip',
+]);
 
 export function flagsOf(utility: string, args: string[]): string[] {
   const out: string[] = [];
@@ -82,7 +98,8 @@ export function utilitiesOf(cmd: string): Utility[] {
     if (parent) {
       // a nested command inside an argument belongs to its innermost utility
       let host = parent;
-      while (host.children.length > 0 && host.children[host.children.length - 1]) host = host.children[host.children.length - 1] as UNode;
+      while (host.children.length > 0 && host.children[host.children.length - 1])
+        host = host.children[host.children.length - 1] as UNode;
       (parent.name ? parent : host).children.push(n);
     } else roots.push(n);
   }

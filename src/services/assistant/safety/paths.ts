@@ -3,13 +3,48 @@ export type PathClass = 'root' | 'system' | 'home' | 'device' | 'dynamic' | 'sec
 
 /** The paths Debian's safe-rm protects, plus a few more that a recursive operation must never hit. */
 const SYSTEM_DIRS = new Set([
-  '/bin', '/boot', '/dev', '/etc', '/home', '/initrd', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/root',
-  '/sbin', '/sys', '/usr', '/usr/bin', '/usr/include', '/usr/lib', '/usr/local', '/usr/local/bin',
-  '/usr/local/include', '/usr/local/sbin', '/usr/local/share', '/usr/sbin', '/usr/share', '/usr/src', '/var',
-  '/var/lib', '/var/log', '/opt', '/srv', '/run', '/mnt', '/media', '/snap', '/efi', '/boot/efi', '/lost+found',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/initrd',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/proc',
+  '/root',
+  '/sbin',
+  '/sys',
+  '/usr',
+  '/usr/bin',
+  '/usr/include',
+  '/usr/lib',
+  '/usr/local',
+  '/usr/local/bin',
+  '/usr/local/include',
+  '/usr/local/sbin',
+  '/usr/local/share',
+  '/usr/sbin',
+  '/usr/share',
+  '/usr/src',
+  '/var',
+  '/var/lib',
+  '/var/log',
+  '/opt',
+  '/srv',
+  '/run',
+  '/mnt',
+  '/media',
+  '/snap',
+  '/efi',
+  '/boot/efi',
+  '/lost+found',
 ]);
 
-const BLOCK_DEVICE = /^\/dev\/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|mmcblk\d+(p\d+)?|md\d+|dm-\d+|mapper\/.+|disk\/.+|loop\d+|sr\d+|nbd\d+|zd\d+)$/;
+const BLOCK_DEVICE =
+  /^\/dev\/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|mmcblk\d+(p\d+)?|md\d+|dm-\d+|mapper\/.+|disk\/.+|loop\d+|sr\d+|nbd\d+|zd\d+)$/;
 
 const SECRET = [
   /(^|\/)\.ssh\/(id_[^/]*|.*_key|authorized_keys|known_hosts|config)$/,
@@ -45,12 +80,20 @@ function normalise(p: string): { path: string; glob: boolean } {
 }
 
 export function classifyPath(raw: string, home: string): PathClass {
-  if (raw === '/dev/null' || raw === '/dev/stdout' || raw === '/dev/stderr' || raw === '/dev/tty' || /^\/dev\/fd\/\d+$/.test(raw)) return 'null';
+  if (
+    raw === '/dev/null' ||
+    raw === '/dev/stdout' ||
+    raw === '/dev/stderr' ||
+    raw === '/dev/tty' ||
+    /^\/dev\/fd\/\d+$/.test(raw)
+  )
+    return 'null';
   const { path } = normalise(raw);
-  if (path === '/' || path === '' && raw.startsWith('/')) return 'root';
+  if (path === '/' || (path === '' && raw.startsWith('/'))) return 'root';
   if (BLOCK_DEVICE.test(path)) return 'device';
   if (SECRET.some((re) => re.test(path))) return 'secret';
-  if (path === '~' || path === '$HOME' || path === '${HOME}' || path === home || path === '~root') return 'home';
+  if (path === '~' || path === '$HOME' || path === '${HOME}' || path === home || path === '~root')
+    return 'home';
   if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(\/|$)/.test(path) && !/^\$\{?HOME\}?\//.test(path)) return 'dynamic';
   if (/^\$\{?[A-Za-z_]/.test(path) || path.includes('$(') || path.includes('`')) return 'dynamic';
   if (SYSTEM_DIRS.has(path)) return 'system';

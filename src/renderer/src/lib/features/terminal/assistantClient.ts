@@ -23,8 +23,16 @@ export async function suggest(text: string, ctx: SuggestContext = {}): Promise<S
 }
 
 /** Tells the assistant what the user did with a suggestion (it re-ranks future candidates). */
-export function feedback(suggestionId: string, outcome: 'accepted' | 'edited' | 'rejected', finalCommand?: string): void {
+export function feedback(
+  suggestionId: string,
+  outcome: 'accepted' | 'edited' | 'rejected',
+  finalCommand?: string,
+): void {
   void api
-    .invoke('assistant:feedback', { suggestionId, outcome, ...(finalCommand ? { finalCommand: finalCommand.slice(0, 20000) } : {}) })
+    .invoke('assistant:feedback', {
+      suggestionId,
+      outcome,
+      ...(finalCommand ? { finalCommand: finalCommand.slice(0, 20000) } : {}),
+    })
     .catch(() => undefined); // feedback is best effort: never in the user's way
 }

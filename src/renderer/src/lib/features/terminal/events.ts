@@ -13,7 +13,10 @@ export interface SessionListener {
 }
 
 const listeners = new Map<string, SessionListener>();
-const early = new Map<string, { at: number; items: Array<{ data: string; seq: number }>; exit?: [number, number | null] }>();
+const early = new Map<
+  string,
+  { at: number; items: Array<{ data: string; seq: number }>; exit?: [number, number | null] }
+>();
 let unsubscribe: (() => void) | null = null;
 const EARLY_MS = 10_000;
 const EARLY_MAX_CHARS = 2_000_000;
@@ -45,7 +48,11 @@ function ensureSubscribed(): void {
   };
 }
 
-function holdEarly(id: string): { at: number; items: Array<{ data: string; seq: number }>; exit?: [number, number | null] } {
+function holdEarly(id: string): {
+  at: number;
+  items: Array<{ data: string; seq: number }>;
+  exit?: [number, number | null];
+} {
   const now = Date.now();
   for (const [k, v] of early) if (now - v.at > EARLY_MS) early.delete(k);
   let e = early.get(id);

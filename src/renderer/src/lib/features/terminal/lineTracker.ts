@@ -62,7 +62,8 @@ export class LineTracker {
         const request = intercept && this.known ? naturalLanguageRequest(this.line) : null;
         if (!request) submitted.push(this.known ? this.line : null);
         this.reset();
-        if (request) return { send: data.slice(0, i), request, rest: data.slice(i + 1), submitted, cancelled };
+        if (request)
+          return { send: data.slice(0, i), request, rest: data.slice(i + 1), submitted, cancelled };
       } else if (code === 0x7f || code === 0x08) {
         this.line = this.line.slice(0, -1);
       } else if (code === 0x03 || code === 0x15) {
@@ -100,5 +101,7 @@ export function insertionText(command: string, bracketedPaste: boolean): string 
     .map((l) => l.replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '').replace(/\t/g, ' '));
   while (lines.length > 1 && lines[lines.length - 1]?.trim() === '') lines.pop();
   if (lines.length === 1) return lines[0] ?? '';
-  return bracketedPaste ? `${PASTE_START}${lines.join('\n')}${PASTE_END}` : lines.map((l) => l.trim()).join(' ');
+  return bracketedPaste
+    ? `${PASTE_START}${lines.join('\n')}${PASTE_END}`
+    : lines.map((l) => l.trim()).join(' ');
 }

@@ -173,7 +173,8 @@ export class TerminalTab {
   }
 
   private onOutput(data: string, seq: number): void {
-    if (seq !== this.lastSeq + 1 && this.lastSeq !== 0) console.warn(`terminal ${this.sessionId}: output ${this.lastSeq + 1}…${seq - 1} missing`);
+    if (seq !== this.lastSeq + 1 && this.lastSeq !== 0)
+      console.warn(`terminal ${this.sessionId}: output ${this.lastSeq + 1}…${seq - 1} missing`);
     this.lastSeq = seq;
     const term = this.term;
     if (!term) return;
@@ -198,7 +199,9 @@ export class TerminalTab {
     this.sessionId = null;
     this.status = 'exited';
     this.exitCode = code;
-    this.term?.write(`\r\n\x1b[2m[process exited with code ${code} — press Enter to start a new shell]\x1b[0m\r\n`);
+    this.term?.write(
+      `\r\n\x1b[2m[process exited with code ${code} — press Enter to start a new shell]\x1b[0m\r\n`,
+    );
   }
 
   private onLost(reason: string): void {
@@ -206,7 +209,9 @@ export class TerminalTab {
     this.sessionId = null;
     this.status = 'exited';
     this.exitCode = -1;
-    this.term?.write(`\r\n\x1b[33m[the terminal host stopped (${reason}) — press Enter to start a new shell]\x1b[0m\r\n`);
+    this.term?.write(
+      `\r\n\x1b[33m[the terminal host stopped (${reason}) — press Enter to start a new shell]\x1b[0m\r\n`,
+    );
   }
 
   private onKey(e: KeyboardEvent): boolean {
@@ -280,9 +285,11 @@ export class TerminalTab {
     const id = this.sessionId;
     if (!id || !data) return;
     for (let i = 0; i < data.length; i += TERMINAL_LIMITS.maxWriteChars / 2) {
-      void api.invoke('terminal:write', { id, data: data.slice(i, i + TERMINAL_LIMITS.maxWriteChars / 2) }).catch((err: unknown) => {
-        this.error = describe(err);
-      });
+      void api
+        .invoke('terminal:write', { id, data: data.slice(i, i + TERMINAL_LIMITS.maxWriteChars / 2) })
+        .catch((err: unknown) => {
+          this.error = describe(err);
+        });
     }
   }
 
@@ -375,7 +382,10 @@ export class TerminalTab {
 
   find(text: string, backwards = false): boolean {
     if (!this.search || !text) return false;
-    const opts = { caseSensitive: false, decorations: { matchOverviewRuler: '#d29922', activeMatchColorOverviewRuler: '#1f6feb' } };
+    const opts = {
+      caseSensitive: false,
+      decorations: { matchOverviewRuler: '#d29922', activeMatchColorOverviewRuler: '#1f6feb' },
+    };
     return backwards ? this.search.findPrevious(text, opts) : this.search.findNext(text, opts);
   }
 
