@@ -42,11 +42,13 @@ export const MAX_REQUEST = 2000;
 
 /** Removes control characters, collapses whitespace. */
 export function cleanRequest(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  return raw
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    raw
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** The programs a command line runs (through sudo, xargs, find -exec …). */
