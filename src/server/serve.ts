@@ -53,6 +53,31 @@ export function contentSecurityPolicy(port: number): string {
   ].join('; ');
 }
 
+/** The id of the inert JSON block with the first snapshot (read by the renderer's overview state). */
+export const SNAPSHOT_ELEMENT_ID = 'ainl-initial';
+/** How long the page waits for the backend's overview before it goes without it. */
+const SNAPSHOT_WAIT_MS = 250;
+
+/** JSON that cannot end its <script> element or open a comment, whatever the strings hold. */
+export function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<null>((r) => {
+      timer = setTimeout(() => r(null), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -67,6 +92,8 @@ function sameSecret(a: string, b: string): boolean {
 export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const root = resolve(opts.rendererDir);
+  const indexHtml = join(root, 'index.html');
+  const assetsDir = join(root, 'assets') + sep;
   let port = opts.port ?? 0;
   const allowedHosts = (): string[] => [`${HOST}:${port}`, `localhost:${port}`];
 
@@ -77,11 +104,14 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   });
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // No Cross-Origin-Opener-Policy: on the page it makes Chromium swap browsing-context groups,
+    // i.e. start a second renderer process for every load (≈150–200 ms here, see
+    // docs/benchmarks.md, UI). The page is not framable (frame-ancestors), nothing it holds is
+    // readable across origins, and the API stays behind the token and the Origin check.
     const headers = {
       'Content-Security-Policy': contentSecurityPolicy(port),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
-      'Cross-Origin-Opener-Policy': 'same-origin',
       'Cache-Control': 'no-cache',
     };
     if (!allowedHosts().includes(req.headers.host ?? '')) {
@@ -100,15 +130,61 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       res.writeHead(403, headers).end('forbidden\n');
       return;
     }
+    let body: Buffer;
     try {
       const st = await stat(file);
       if (!st.isFile()) throw new Error('not a file');
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      body = await readFile(file);
     } catch {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found\n');
+      return;
     }
+    const type = MIME[extname(file)] ?? 'application/octet-stream';
+    if (
+      file === indexHtml &&
+      req.method === 'GET' &&
+      sameSecret(url.searchParams.get('token') ?? '', token)
+    ) {
+      await servePage(
+        res,
+        { ...headers, 'Cache-Control': 'no-store', 'Content-Type': type },
+        body.toString('utf8'),
+      );
+      return;
+    }
+    // build outputs under assets/ carry a content hash in their names: cache them for good, so a
+    // kept browser (or a reload) neither fetches nor recompiles them
+    const cache = file.startsWith(assetsDir)
+      ? 'public, max-age=31536000, immutable'
+      : headers['Cache-Control'];
+    res.writeHead(200, { ...headers, 'Cache-Control': cache, 'Content-Type': type });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  /**
+   * The page for a caller that has the token: everything before </body> goes out at once (the
+   * browser starts fetching the scripts), then the machine overview the popup shows first as an
+   * inert JSON block, so the first paint needs no round trip over the WebSocket. A backend that
+   * is slow (host starting) is not waited for: the page goes without it and asks over the socket.
+   */
+  async function servePage(
+    res: ServerResponse,
+    headers: Record<string, string>,
+    html: string,
+  ): Promise<void> {
+    const cut = html.lastIndexOf('</body>');
+    if (cut < 0) {
+      res.writeHead(200, headers).end(html);
+      return;
+    }
+    res.writeHead(200, headers);
+    res.write(html.slice(0, cut));
+    const overview = await withTimeout(opts.backend.invoke('system:overview', {}), SNAPSHOT_WAIT_MS);
+    const snapshot =
+      overview?.ok === true
+        ? `<script type="application/json" id="${SNAPSHOT_ELEMENT_ID}">${jsonForHtml({ at: Date.now(), overview: overview.value })}</script>\n`
+        : '';
+    res.end(snapshot + html.slice(cut));
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });

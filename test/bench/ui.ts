@@ -4,11 +4,17 @@
  *  popup_first_render_ms  Chromium (Debian's /usr/bin/chromium, headless) against the real `serve`
  *                         backend: navigation start → the overview card shows data (the kernel
  *                         release is in the DOM), measured in the page by a MutationObserver on
- *                         performance.now(); median of N cold page loads (new browser context each,
- *                         so no HTTP cache) after one warm-up load that starts the background host.
+ *                         performance.now(); median of N page loads after one warm-up load that
+ *                         starts the background host. Each load is a new tab; the browser context
+ *                         (its HTTP and code caches) is kept between loads by default, as a popup
+ *                         window or a browser is; --cold makes a new context per load.
  *  renderer_js_gzip_kb    gzip -9 size of every JavaScript file the renderer build ships
  *                         (out/renderer/assets/*.js), in kB (1000 bytes).
- * Extra fields: the initial chunk alone (what the popup loads), p90/min/max, runs.
+ * Extra fields: the initial chunk alone (what the popup loads), p90/min/max, runs, and medians of
+ * where a load spends its time: document_created_ms (the renderer has the document: before it,
+ * browser and network), html_done_ms (the last byte of the page), main_script_ms (the renderer's
+ * main script runs, mark "ainl:main"), ws_open_ms (its WebSocket is open, mark "ainl:ws-open";
+ * may come after the first render), dom_content_loaded_ms.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,12 +25,16 @@ import { repoRoot, startServe } from '../helpers/serve';
 
 const ASSETS = join(repoRoot, 'out', 'renderer', 'assets');
 
-/** Records performance.now() (ms since navigation start) when the overview card shows the kernel. */
+/**
+ * Records performance.now() (ms since navigation start) when the overview card shows the kernel,
+ * and when this document was created (Playwright runs init scripts at document creation).
+ */
 const FIRST_RENDER_PROBE = `
 (() => {
+  window.__document = performance.now();
   const check = () => {
     const k = document.querySelector('[data-testid="kernel"]');
-    if (k && k.textContent && k.textContent.trim()) { window.__firstRender = performance.now(); const n = performance.getEntriesByType('navigation')[0]; window.__dcl = n ? n.domContentLoadedEventEnd : -1; return true; }
+    if (k && k.textContent && k.textContent.trim()) { window.__firstRender = performance.now(); return true; }
     return false;
   };
   const obs = new MutationObserver(() => { if (window.__firstRender === undefined && check()) obs.disconnect(); });
@@ -71,8 +81,14 @@ export async function main(argv: string[]): Promise<void> {
   });
   const times: number[] = [];
   const dcls: number[] = [];
-  // --cold: a new browser context (a new renderer process) per load; by default one page is
-  // reloaded, as the Electron popup window is created once and kept (hidden) between tray clicks
+  const phases: Record<'document' | 'html' | 'main' | 'ws', number[]> = {
+    document: [],
+    html: [],
+    main: [],
+    ws: [],
+  };
+  // --cold: a new browser context (empty caches) per load; by default the context is kept and each
+  // load is a new tab in it, as the Electron popup window is created once and kept between clicks
   const cold = argv.includes('--cold');
   const shared = cold ? null : await browser.newContext({ viewport: { width: 400, height: 600 } });
   try {
@@ -96,13 +112,35 @@ export async function main(argv: string[]): Promise<void> {
           { cause: err },
         );
       }
-      const dcl = (await page.evaluate(() => (window as unknown as { __dcl?: number }).__dcl)) ?? -1;
+      // the socket may open after the first render (the card does not need it when the page
+      // came with its snapshot): give it a moment
+      await page
+        .waitForFunction(() => performance.getEntriesByName('ainl:ws-open').length > 0, undefined, {
+          timeout: 5000,
+        })
+        .catch(() => undefined);
+      // no named functions inside: tsx would wrap them with a helper the page does not have
+      const phase = await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        return {
+          document: (window as unknown as { __document?: number }).__document ?? NaN,
+          html: nav ? nav.responseEnd : NaN,
+          main: performance.getEntriesByName('ainl:main')[0]?.startTime ?? NaN,
+          ws: performance.getEntriesByName('ainl:ws-open')[0]?.startTime ?? NaN,
+          // read after the socket opened: the card may render before DOMContentLoaded has ended
+          dcl: nav && nav.domContentLoadedEventEnd > 0 ? nav.domContentLoadedEventEnd : NaN,
+        };
+      });
+      const dcl = phase.dcl;
       if (i > 0) {
         times.push(t);
         dcls.push(dcl);
+        for (const k of Object.keys(phases) as Array<keyof typeof phases>) phases[k].push(phase[k]);
       } // run 0 warms up the backend (background host start, system:overview cache)
       process.stderr.write(
-        `run ${i}${i === 0 ? ' (warm-up)' : ''}: ${t.toFixed(1)} ms (scripts done at ${dcl.toFixed(1)} ms)\n`,
+        `run ${i}${i === 0 ? ' (warm-up)' : ''}: ${t.toFixed(1)} ms (document ${phase.document.toFixed(0)}, ` +
+          `html ${phase.html.toFixed(0)}, main script ${phase.main.toFixed(0)}, scripts done ${dcl.toFixed(0)}, ` +
+          `WebSocket open ${phase.ws.toFixed(0)} ms)\n`,
       );
       if (shared) await page.close();
       else await ctx.close();
@@ -113,6 +151,13 @@ export async function main(argv: string[]): Promise<void> {
     await serve.stop();
   }
   const sorted = [...times].sort((a, b) => a - b);
+  const median = (xs: number[]): number =>
+    Math.round(
+      quantile(
+        xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b),
+        0.5,
+      ) * 10,
+    ) / 10;
   const result = {
     popup_first_render_ms: Math.round(quantile(sorted, 0.5) * 10) / 10,
     renderer_js_gzip_kb: gzipKb(js),
@@ -120,15 +165,13 @@ export async function main(argv: string[]): Promise<void> {
     popup_first_render_min_ms: Math.round((sorted[0] ?? NaN) * 10) / 10,
     popup_first_render_max_ms: Math.round((sorted[sorted.length - 1] ?? NaN) * 10) / 10,
     initial_js_gzip_kb: gzipKb(entry),
-    dom_content_loaded_ms:
-      Math.round(
-        quantile(
-          [...dcls].sort((a, b) => a - b),
-          0.5,
-        ) * 10,
-      ) / 10,
+    dom_content_loaded_ms: median(dcls),
+    document_created_ms: median(phases.document),
+    html_done_ms: median(phases.html),
+    main_script_ms: median(phases.main),
+    ws_open_ms: median(phases.ws),
     runs: times.length,
-    renderer_process: cold ? 'new per load' : 'kept (as the Electron popup window)',
+    browser_context: cold ? 'new per load' : 'kept, new tab per load',
     /** context: first render is CPU-bound in the browser; a busy machine inflates it */
     host_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     host_cpus: cpus().length,

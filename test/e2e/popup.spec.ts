@@ -97,3 +97,16 @@ test('an unknown page falls back to the popup, never a blank page', async ({ pag
   await page.goto(pageUrl(s, 'no-such-page'));
   await expect(page.getByTestId('kernel')).toBeVisible();
 });
+
+test('the machine card comes with the page: it renders even when the WebSocket is refused', async ({
+  page,
+}) => {
+  // every socket of this page is refused before it reaches the server
+  await page.routeWebSocket(/\/api/, (ws) => ws.close({ code: 1011, reason: 'refused by the test' }));
+  await page.setViewportSize(POPUP);
+  await page.goto(s.url);
+  await expect(page.getByTestId('kernel')).toHaveText(execFileSync('uname', ['-r']).toString().trim());
+  await expect(page.getByRole('meter', { name: 'Memory' })).toBeVisible();
+  // the live parts have no data, and say so
+  await expect(page.getByTestId('host-health')).toContainText('Backend unreachable');
+});

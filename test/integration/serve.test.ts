@@ -111,6 +111,42 @@ describe('serve mode over WebSocket (real server, real background host)', () => 
     expect((await fetch(`http://127.0.0.1:${s.port}/`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('embeds a fresh overview in the page only for a caller with the token; hashed assets are cached', async () => {
+    const ws = await connect();
+    expect(await call(ws, 'system:overview', {})).toMatchObject({ ok: true }); // the host is up
+    ws.close();
+    const snapshot = /<script type="application\/json" id="ainl-initial">([^<]*)<\/script>/;
+    // the server waits at most 250 ms for the backend: a busy machine may miss it once
+    let page = '';
+    let m: RegExpExecArray | null = null;
+    for (let attempt = 0; attempt < 3 && !m; attempt++) {
+      const res = await fetch(`http://127.0.0.1:${s.port}/?token=${encodeURIComponent(s.token)}`);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      page = await res.text();
+      m = snapshot.exec(page);
+    }
+    expect(m).not.toBeNull();
+    const snap = JSON.parse(m?.[1] ?? '') as { at: number; overview: { kernel: string } };
+    expect(snap.overview.kernel).toBe(execFileSync('uname', ['-r']).toString().trim());
+    expect(Math.abs(Date.now() - snap.at)).toBeLessThan(10_000);
+    // the block sits before </body>, after the page's own markup
+    expect(page.indexOf('id="ainl-initial"')).toBeGreaterThan(page.indexOf('<div id="app">'));
+    // no token, a wrong token: the same page without machine data
+    for (const q of ['', '?token=wrong']) {
+      const other = await fetch(`http://127.0.0.1:${s.port}/${q}`);
+      expect(other.status).toBe(200);
+      expect(await other.text()).not.toContain('ainl-initial');
+    }
+    const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(page)?.[1] ?? '';
+    expect(asset).not.toBe('');
+    const js = await fetch(`http://127.0.0.1:${s.port}/${asset}`);
+    expect(js.headers.get('cache-control')).toMatch(/immutable/);
+    expect((await fetch(`http://127.0.0.1:${s.port}/favicon.svg`)).headers.get('cache-control')).toBe(
+      'no-cache',
+    );
+  });
+
   it('reads and writes the user config through config:get/config:set, refusing bad values', async () => {
     const ws = await connect();
     const before = await call(ws, 'config:get', {});
