@@ -98,3 +98,80 @@ test('valid changes are saved to the user config and applied', async ({ page }) 
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await shot(page, 'settings-dark');
 });
+
+test('fleet settings round-trip through config:set; URL credentials are kept but never shown', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize(WINDOW);
+  await page.goto(pageUrl(s, 'settings'));
+  const fleet = page.locator('#sec-fleet');
+  await expect(fleet.getByLabel('Path')).toHaveValue('/metrics');
+  await expect(fleet.getByTestId('webhook-auth')).toContainText('Not set');
+
+  // a value the schema refuses: the server's reason appears next to that field, nothing is written
+  await fleet.getByLabel('Path').fill('metrics');
+  await fleet.getByRole('button', { name: 'Save' }).click();
+  const pathError = fleet.locator('.field', { has: page.locator('#metricsPath') }).getByTestId('field-error');
+  await expect(pathError).toContainText('a URL path such as /metrics');
+  await pathError.scrollIntoViewIfNeeded();
+  await shot(page, 'settings-fleet-error');
+  expect(userConfig().fleet).toBeUndefined();
+
+  // valid values (everything stays off, so nothing listens or sends during the test)
+  await fleet.getByLabel('Path').fill('/node-metrics');
+  await fleet.getByLabel('Metrics port').fill('19464');
+  await fleet.getByLabel('Receiver URL').fill('https://ops:s3cret-pass@alerts.example.invalid/hook');
+  await fleet.getByLabel('Send alerts from').selectOption('critical');
+  await fleet.getByLabel('Send to').selectOption('syslog');
+  await fleet.getByLabel('Syslog transport').selectOption('tcp');
+  await fleet.getByLabel('Syslog server').fill('logs.example.invalid');
+  await fleet.getByLabel('Identifier').fill('ainl-e2e');
+  await fleet.getByRole('button', { name: 'Save' }).click();
+  await expect(fleet.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible({ timeout: 20_000 });
+  await expect(pathError).toHaveCount(0);
+  const saved = userConfig().fleet as {
+    metrics: Record<string, unknown>;
+    webhook: Record<string, unknown>;
+    logs: { syslog: Record<string, unknown> } & Record<string, unknown>;
+  };
+  expect(saved.metrics).toMatchObject({ enabled: false, path: '/node-metrics', port: 19464 });
+  expect(saved.webhook).toMatchObject({
+    enabled: false,
+    url: 'https://ops:s3cret-pass@alerts.example.invalid/hook',
+    minSeverity: 'critical',
+  });
+  expect(saved.logs).toMatchObject({ target: 'syslog', identifier: 'ainl-e2e' });
+  expect(saved.logs.syslog).toMatchObject({ transport: 'tcp', host: 'logs.example.invalid' });
+
+  // after a reload the page shows what was saved, the credentials only as "set"
+  await page.reload();
+  await expect(fleet.getByLabel('Path')).toHaveValue('/node-metrics');
+  await expect(fleet.getByLabel('Metrics port')).toHaveValue('19464');
+  await expect(fleet.getByLabel('Receiver URL')).toHaveValue('https://alerts.example.invalid/hook');
+  await expect(fleet.getByTestId('webhook-auth')).toContainText('Set');
+  await expect(fleet.getByLabel('Send alerts from')).toHaveValue('critical');
+  await expect(fleet.getByLabel('Syslog server')).toHaveValue('logs.example.invalid');
+  await expect(fleet.getByLabel('Identifier')).toHaveValue('ainl-e2e');
+  const shown = await page.evaluate(() =>
+    [document.body.innerText, ...[...document.querySelectorAll('input')].map((i) => i.value)].join('\n'),
+  );
+  expect(shown).not.toContain('s3cret-pass');
+  await fleet.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, 'settings-fleet');
+
+  // another field changes, the stored credentials stay; "Remove" drops them
+  await fleet.getByLabel('Receiver URL').fill('https://alerts2.example.invalid/hook');
+  await fleet.getByRole('button', { name: 'Save' }).click();
+  await expect(fleet.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible({ timeout: 20_000 });
+  expect((userConfig().fleet as { webhook: { url: string } }).webhook.url).toBe(
+    'https://ops:s3cret-pass@alerts2.example.invalid/hook',
+  );
+  await fleet.getByTestId('webhook-auth').getByRole('button', { name: 'Remove' }).click();
+  await fleet.getByRole('button', { name: 'Save' }).click();
+  await expect(fleet.getByTestId('webhook-auth')).toContainText('Not set', { timeout: 20_000 });
+  expect((userConfig().fleet as { webhook: { url: string } }).webhook.url).toBe(
+    'https://alerts2.example.invalid/hook',
+  );
+  expect(errors).toEqual([]);
+});

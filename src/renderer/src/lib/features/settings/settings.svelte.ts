@@ -29,12 +29,69 @@ export interface RuleDraft {
   original: { enabled: boolean; value: number };
 }
 
-export type SectionId = 'monitor' | 'healing' | 'privacy' | 'assistant' | 'desktop';
+export type SectionId = 'monitor' | 'healing' | 'privacy' | 'assistant' | 'fleet' | 'desktop';
+
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+export type LogSeverity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+
+interface UrlAuth {
+  username: string;
+  password: string;
+}
+
+/**
+ * Splits `user:password@` off a URL: the page shows the rest and only whether credentials are
+ * set, never the credentials themselves. A URL that does not parse keeps its text minus anything
+ * before an `@` in its authority.
+ */
+export function splitCredentials(url: string): { url: string; auth: UrlAuth | null } {
+  const u = URL.parse(url);
+  if (!u) return { url: url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1'), auth: null };
+  if (!u.username && !u.password) return { url, auth: null };
+  return {
+    url: `${u.protocol}//${u.host}${u.pathname}${u.search}${u.hash}`,
+    auth: { username: u.username, password: u.password },
+  };
+}
+
+/** Puts (already percent-encoded) credentials back into a URL. */
+function withCredentials(url: string, auth: UrlAuth): string | null {
+  const u = URL.parse(url);
+  if (!u) return null;
+  const userinfo = auth.password ? `${auth.username}:${auth.password}` : auth.username;
+  return `${u.protocol}//${userinfo}@${u.host}${u.pathname}${u.search}${u.hash}`;
+}
 
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
 const bool = (v: unknown, d = false): boolean => (typeof v === 'boolean' ? v : d);
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[], d: T): T =>
+  allowed.find((a) => a === v) ?? d;
+
+const FLEET_PATHS = [
+  'fleet.metrics.enabled',
+  'fleet.metrics.listen',
+  'fleet.metrics.port',
+  'fleet.metrics.path',
+  'fleet.metrics.bearerTokenFile',
+  'fleet.metrics.tlsCertFile',
+  'fleet.metrics.tlsKeyFile',
+  'fleet.webhook.enabled',
+  'fleet.webhook.url',
+  'fleet.webhook.bearerTokenFile',
+  'fleet.webhook.minSeverity',
+  'fleet.webhook.sendResolved',
+  'fleet.webhook.healing',
+  'fleet.logs.enabled',
+  'fleet.logs.target',
+  'fleet.logs.syslog.transport',
+  'fleet.logs.syslog.host',
+  'fleet.logs.syslog.port',
+  'fleet.logs.minSeverity',
+  'fleet.logs.includeCommands',
+  'fleet.logs.identifier',
+];
 
 /**
  * Splits a `config:set` refusal ("monitor.intervalS: Too small …; healing.targets: …") into
@@ -87,6 +144,34 @@ export class SettingsState {
   llmModel = $state('');
   llmApiKey = $state('');
   llmTimeoutMs = $state(8000);
+  // fleet: Prometheus endpoint
+  metricsEnabled = $state(false);
+  metricsListen = $state('127.0.0.1');
+  metricsPort = $state(9464);
+  metricsPath = $state('/metrics');
+  metricsTokenFile = $state('');
+  metricsTlsCert = $state('');
+  metricsTlsKey = $state('');
+  // fleet: Alertmanager webhook (the URL without its credentials; those stay out of the page)
+  webhookEnabled = $state(false);
+  webhookUrl = $state('');
+  webhookHasAuth = $state(false);
+  webhookDropAuth = $state(false);
+  #webhookAuth: UrlAuth | null = null;
+  #webhookShownUrl = '';
+  webhookTokenFile = $state('');
+  webhookMinSeverity = $state<AlertSeverity>('warning');
+  webhookSendResolved = $state(true);
+  webhookHealing = $state(true);
+  // fleet: log forwarding
+  logsEnabled = $state(false);
+  logsTarget = $state<'journald' | 'syslog'>('journald');
+  syslogTransport = $state<'udp' | 'tcp' | 'unix'>('udp');
+  syslogHost = $state('127.0.0.1');
+  syslogPort = $state(514);
+  logsMinSeverity = $state<LogSeverity>('info');
+  logsIncludeCommands = $state(false);
+  logsIdentifier = $state('ainl');
   // desktop
   theme = $state<ThemeChoice>('system');
   autostart = $state(false);
@@ -136,10 +221,62 @@ export class SettingsState {
     this.llmModel = str(llm.model);
     this.llmApiKey = str(llm.apiKey);
     this.llmTimeoutMs = num(llm.timeoutMs, 8000);
+    this.applyFleet(obj(c.fleet));
     this.theme = (['system', 'light', 'dark'] as const).find((t) => t === ui.theme) ?? 'system';
     this.autostart = bool(ui.autostart);
     this.notifications = bool(ui.notifications, true);
     theme.set(this.theme);
+  }
+
+  private applyFleet(fleet: Json): void {
+    const m = obj(fleet.metrics);
+    const w = obj(fleet.webhook);
+    const l = obj(fleet.logs);
+    const sys = obj(l.syslog);
+    this.metricsEnabled = bool(m.enabled);
+    this.metricsListen = str(m.listen, '127.0.0.1');
+    this.metricsPort = num(m.port, 9464);
+    this.metricsPath = str(m.path, '/metrics');
+    this.metricsTokenFile = str(m.bearerTokenFile);
+    this.metricsTlsCert = str(m.tlsCertFile);
+    this.metricsTlsKey = str(m.tlsKeyFile);
+    this.webhookEnabled = bool(w.enabled);
+    const { url, auth } = splitCredentials(str(w.url));
+    this.webhookUrl = url;
+    this.#webhookShownUrl = url;
+    this.#webhookAuth = auth;
+    this.webhookHasAuth = auth !== null;
+    this.webhookDropAuth = false;
+    this.webhookTokenFile = str(w.bearerTokenFile);
+    this.webhookMinSeverity = oneOf(w.minSeverity, ['info', 'warning', 'critical'] as const, 'warning');
+    this.webhookSendResolved = bool(w.sendResolved, true);
+    this.webhookHealing = bool(w.healing, true);
+    this.logsEnabled = bool(l.enabled);
+    this.logsTarget = oneOf(l.target, ['journald', 'syslog'] as const, 'journald');
+    this.syslogTransport = oneOf(sys.transport, ['udp', 'tcp', 'unix'] as const, 'udp');
+    this.syslogHost = str(sys.host, '127.0.0.1');
+    this.syslogPort = num(sys.port, 514);
+    this.logsMinSeverity = oneOf(
+      l.minSeverity,
+      ['debug', 'info', 'warning', 'error', 'critical'] as const,
+      'info',
+    );
+    this.logsIncludeCommands = bool(l.includeCommands);
+    this.logsIdentifier = str(l.identifier, 'ainl');
+  }
+
+  /**
+   * The webhook URL to write, or undefined to leave the stored one alone. Credentials typed into
+   * the field replace the stored ones; otherwise the stored ones are put back on the new URL
+   * unless "Remove" was chosen.
+   */
+  private webhookUrlPatch(): string | undefined {
+    const typed = this.webhookUrl.trim();
+    if (typed === this.#webhookShownUrl && !this.webhookDropAuth) return undefined;
+    const split = splitCredentials(typed);
+    if (split.auth || !this.#webhookAuth || this.webhookDropAuth || typed === '') return typed;
+    // not a URL: sent as typed, and the server says why next to the field
+    return withCredentials(typed, this.#webhookAuth) ?? typed;
   }
 
   async loadRules(): Promise<void> {
@@ -284,6 +421,45 @@ export class SettingsState {
             'assistant.llm.timeoutMs',
           ],
         };
+      case 'fleet': {
+        const url = this.webhookUrlPatch();
+        return {
+          patch: {
+            fleet: {
+              metrics: {
+                enabled: this.metricsEnabled,
+                listen: this.metricsListen.trim(),
+                port: this.metricsPort,
+                path: this.metricsPath.trim(),
+                bearerTokenFile: this.metricsTokenFile.trim(),
+                tlsCertFile: this.metricsTlsCert.trim(),
+                tlsKeyFile: this.metricsTlsKey.trim(),
+              },
+              webhook: {
+                enabled: this.webhookEnabled,
+                ...(url === undefined ? {} : { url }),
+                bearerTokenFile: this.webhookTokenFile.trim(),
+                minSeverity: this.webhookMinSeverity,
+                sendResolved: this.webhookSendResolved,
+                healing: this.webhookHealing,
+              },
+              logs: {
+                enabled: this.logsEnabled,
+                target: this.logsTarget,
+                syslog: {
+                  transport: this.syslogTransport,
+                  host: this.syslogHost.trim(),
+                  port: this.syslogPort,
+                },
+                minSeverity: this.logsMinSeverity,
+                includeCommands: this.logsIncludeCommands,
+                identifier: this.logsIdentifier.trim(),
+              },
+            },
+          },
+          paths: FLEET_PATHS,
+        };
+      }
       case 'desktop':
         return {
           patch: { ui: { theme: this.theme, autostart: this.autostart, notifications: this.notifications } },
@@ -307,6 +483,13 @@ export class SettingsState {
           break;
         }
       }
+    }
+    if (section === 'fleet') {
+      if (this.webhookEnabled && !this.webhookUrl.trim())
+        e['fleet.webhook.url'] = 'A receiver URL is needed while the webhook is on.';
+      if (!!this.metricsTlsCert.trim() !== !!this.metricsTlsKey.trim())
+        e[this.metricsTlsCert.trim() ? 'fleet.metrics.tlsKeyFile' : 'fleet.metrics.tlsCertFile'] =
+          'HTTPS needs both the certificate and the key.';
     }
     if (section === 'assistant' && this.llmEnabled && !/^https?:\/\/\S+$/.test(this.llmBaseUrl)) {
       e['assistant.llm.baseUrl'] = 'Must be an http:// or https:// URL.';
