@@ -6,7 +6,7 @@
  *                         release is in the DOM), measured in the page by a MutationObserver on
  *                         performance.now(); median of N page loads after one warm-up load that
  *                         starts the background host. Each load is a new tab; the browser context
- *                         (its HTTP and code caches) is kept between loads by default, as a popup
+ *                         (its HTTP cache) is kept between loads by default, as a popup
  *                         window or a browser is; --cold makes a new context per load.
  *  renderer_js_gzip_kb    gzip -9 size of every JavaScript file the renderer build ships
  *                         (out/renderer/assets/*.js), in kB (1000 bytes).
@@ -14,7 +14,9 @@
  * where a load spends its time: document_created_ms (the renderer has the document: before it,
  * browser and network), html_done_ms (the last byte of the page), main_script_ms (the renderer's
  * main script runs, mark "ainl:main"), ws_open_ms (its WebSocket is open, mark "ainl:ws-open";
- * may come after the first render), dom_content_loaded_ms.
+ * may come after the first render), dom_content_loaded_ms; runs_with_snapshot counts the loads
+ * whose card rendered from the overview serve embedded in the page (mark "ainl:snapshot"; serve
+ * leaves it out when the backend takes over 250 ms, and the card then asks over the socket).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,6 +89,7 @@ export async function main(argv: string[]): Promise<void> {
     main: [],
     ws: [],
   };
+  let withSnapshot = 0;
   // --cold: a new browser context (empty caches) per load; by default the context is kept and each
   // load is a new tab in it, as the Electron popup window is created once and kept between clicks
   const cold = argv.includes('--cold');
@@ -127,6 +130,7 @@ export async function main(argv: string[]): Promise<void> {
           html: nav ? nav.responseEnd : NaN,
           main: performance.getEntriesByName('ainl:main')[0]?.startTime ?? NaN,
           ws: performance.getEntriesByName('ainl:ws-open')[0]?.startTime ?? NaN,
+          snapshot: performance.getEntriesByName('ainl:snapshot').length > 0,
           // read after the socket opened: the card may render before DOMContentLoaded has ended
           dcl: nav && nav.domContentLoadedEventEnd > 0 ? nav.domContentLoadedEventEnd : NaN,
         };
@@ -136,11 +140,12 @@ export async function main(argv: string[]): Promise<void> {
         times.push(t);
         dcls.push(dcl);
         for (const k of Object.keys(phases) as Array<keyof typeof phases>) phases[k].push(phase[k]);
+        if (phase.snapshot) withSnapshot++;
       } // run 0 warms up the backend (background host start, system:overview cache)
       process.stderr.write(
         `run ${i}${i === 0 ? ' (warm-up)' : ''}: ${t.toFixed(1)} ms (document ${phase.document.toFixed(0)}, ` +
           `html ${phase.html.toFixed(0)}, main script ${phase.main.toFixed(0)}, scripts done ${dcl.toFixed(0)}, ` +
-          `WebSocket open ${phase.ws.toFixed(0)} ms)\n`,
+          `WebSocket open ${phase.ws.toFixed(0)} ms${phase.snapshot ? '' : ', no snapshot in the page'})\n`,
       );
       if (shared) await page.close();
       else await ctx.close();
@@ -171,6 +176,8 @@ export async function main(argv: string[]): Promise<void> {
     main_script_ms: median(phases.main),
     ws_open_ms: median(phases.ws),
     runs: times.length,
+    /** loads whose card rendered from the overview embedded by serve (the others asked over the socket) */
+    runs_with_snapshot: withSnapshot,
     browser_context: cold ? 'new per load' : 'kept, new tab per load',
     /** context: first render is CPU-bound in the browser; a busy machine inflates it */
     host_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
