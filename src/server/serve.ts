@@ -153,7 +153,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       return;
     }
     // build outputs under assets/ carry a content hash in their names: cache them for good, so a
-    // kept browser (or a reload) neither fetches nor recompiles them
+    // kept browser (or a reload) neither fetches nor revalidates them
     const cache = file.startsWith(assetsDir)
       ? 'public, max-age=31536000, immutable'
       : headers['Cache-Control'];
