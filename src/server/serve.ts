@@ -262,6 +262,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     });
   });
   port = (server.address() as AddressInfo).port;
+  // start the background host now rather than on the first page's request (as the Electron app
+  // does by rendering its popup at start): the first page then finds it up, its overview cached
+  void opts.backend.invoke('system:overview', {});
 
   return {
     url: `http://${HOST}:${port}/?token=${token}`,
