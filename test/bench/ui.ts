@@ -7,7 +7,9 @@
  *                         performance.now(); median of N page loads after one warm-up load that
  *                         starts the background host. Each load is a new tab; the browser context
  *                         (its HTTP cache) is kept between loads by default, as a popup
- *                         window or a browser is; --cold makes a new context per load.
+ *                         window or a browser is; --cold makes a new context per load; --reload
+ *                         navigates one tab again for each load, so its renderer process is kept
+ *                         as the Electron popup window's is.
  *  renderer_js_gzip_kb    gzip -9 size of every JavaScript file the renderer build ships
  *                         (out/renderer/assets/*.js), in kB (1000 bytes).
  * Extra fields: the initial chunk alone (what the popup loads), p90/min/max, runs, and medians of
@@ -22,7 +24,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { repoRoot, startServe } from '../helpers/serve';
 
 const ASSETS = join(repoRoot, 'out', 'renderer', 'assets');
@@ -91,15 +93,20 @@ export async function main(argv: string[]): Promise<void> {
   };
   let withSnapshot = 0;
   // --cold: a new browser context (empty caches) per load; by default the context is kept and each
-  // load is a new tab in it, as the Electron popup window is created once and kept between clicks
+  // load is a new tab in it; --reload: one tab navigated again per load (renderer process kept, as
+  // the Electron popup window is created once and kept between clicks)
   const cold = argv.includes('--cold');
+  const reload = !cold && argv.includes('--reload');
   const shared = cold ? null : await browser.newContext({ viewport: { width: 400, height: 600 } });
+  let kept: Page | null = null;
   try {
     for (let i = 0; i <= runs; i++) {
       const ctx = shared ?? (await browser.newContext({ viewport: { width: 400, height: 600 } }));
-      const page = await ctx.newPage();
-      // a string, not a function: tsx would wrap a function with helpers the page does not have
-      await page.addInitScript({ content: FIRST_RENDER_PROBE });
+      const page: Page = kept ?? (await ctx.newPage());
+      // a string, not a function: tsx would wrap a function with helpers the page does not have;
+      // an init script runs again in every document of the page, so it is added once
+      if (page !== kept) await page.addInitScript({ content: FIRST_RENDER_PROBE });
+      if (reload) kept = page;
       await page.goto(serve.url);
       let t: number;
       try {
@@ -147,6 +154,7 @@ export async function main(argv: string[]): Promise<void> {
           `html ${phase.html.toFixed(0)}, main script ${phase.main.toFixed(0)}, scripts done ${dcl.toFixed(0)}, ` +
           `WebSocket open ${phase.ws.toFixed(0)} ms${phase.snapshot ? '' : ', no snapshot in the page'})\n`,
       );
+      if (reload) continue;
       if (shared) await page.close();
       else await ctx.close();
     }
@@ -178,7 +186,11 @@ export async function main(argv: string[]): Promise<void> {
     runs: times.length,
     /** loads whose card rendered from the overview embedded by serve (the others asked over the socket) */
     runs_with_snapshot: withSnapshot,
-    browser_context: cold ? 'new per load' : 'kept, new tab per load',
+    browser_context: cold
+      ? 'new per load'
+      : reload
+        ? 'kept, one tab navigated again'
+        : 'kept, new tab per load',
     /** context: first render is CPU-bound in the browser; a busy machine inflates it */
     host_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     host_cpus: cpus().length,
