@@ -175,3 +175,30 @@ test('fleet settings round-trip through config:set; URL credentials are kept but
   );
   expect(errors).toEqual([]);
 });
+
+test('the assistant API key is written, then shown only as set, and can be removed', async ({ page }) => {
+  await page.setViewportSize(WINDOW);
+  await page.goto(pageUrl(s, 'settings'));
+  const sec = page.locator('#sec-assistant');
+  await expect(sec.getByTestId('llm-key-state')).toHaveText('Not set');
+  await sec.getByLabel('API key').fill('sk-e2e-secret-value');
+  await sec.getByRole('button', { name: 'Save' }).click();
+  await expect(sec.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible({ timeout: 20_000 });
+  expect((userConfig().assistant?.llm as { apiKey: string }).apiKey).toBe('sk-e2e-secret-value');
+
+  await page.reload();
+  await expect(sec.getByTestId('llm-key-state')).toHaveText('Set');
+  await expect(sec.getByLabel('API key')).toHaveValue('');
+  await sec.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, 'settings-assistant-key');
+  // saving the section without typing a key keeps the stored one
+  await sec.getByLabel('Timeout (ms)').fill('9000');
+  await sec.getByRole('button', { name: 'Save' }).click();
+  await expect(sec.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible({ timeout: 20_000 });
+  expect(userConfig().assistant?.llm).toMatchObject({ apiKey: 'sk-e2e-secret-value', timeoutMs: 9000 });
+
+  await sec.getByRole('button', { name: 'Remove' }).click();
+  await sec.getByRole('button', { name: 'Save' }).click();
+  await expect(sec.getByTestId('llm-key-state')).toHaveText('Not set', { timeout: 20_000 });
+  expect((userConfig().assistant?.llm as { apiKey: string }).apiKey).toBe('');
+});

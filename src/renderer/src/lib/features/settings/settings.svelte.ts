@@ -142,7 +142,10 @@ export class SettingsState {
   llmEnabled = $state(false);
   llmBaseUrl = $state('');
   llmModel = $state('');
+  /** a new key typed into the field; the stored one never comes back into the page */
   llmApiKey = $state('');
+  llmApiKeySet = $state(false);
+  llmApiKeyDrop = $state(false);
   llmTimeoutMs = $state(8000);
   // fleet: Prometheus endpoint
   metricsEnabled = $state(false);
@@ -219,7 +222,9 @@ export class SettingsState {
     this.llmEnabled = bool(llm.enabled);
     this.llmBaseUrl = str(llm.baseUrl);
     this.llmModel = str(llm.model);
-    this.llmApiKey = str(llm.apiKey);
+    this.llmApiKey = '';
+    this.llmApiKeySet = str(llm.apiKey) !== '';
+    this.llmApiKeyDrop = false;
     this.llmTimeoutMs = num(llm.timeoutMs, 8000);
     this.applyFleet(obj(c.fleet));
     this.theme = (['system', 'light', 'dark'] as const).find((t) => t === ui.theme) ?? 'system';
@@ -408,7 +413,10 @@ export class SettingsState {
                 enabled: this.llmEnabled,
                 baseUrl: this.llmBaseUrl,
                 model: this.llmModel,
-                apiKey: this.llmApiKey,
+                // left out: the stored key stays
+                ...(this.llmApiKey || this.llmApiKeyDrop
+                  ? { apiKey: this.llmApiKeyDrop ? '' : this.llmApiKey }
+                  : {}),
                 timeoutMs: this.llmTimeoutMs,
               },
             },
