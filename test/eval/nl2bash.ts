@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { initBashParser } from '../../src/services/assistant/bash/parser';
-import { OfflineEngine } from '../../src/services/assistant/engine/engine';
+import { OfflineEngine, type EngineOptions } from '../../src/services/assistant/engine/engine';
 import { exactMatch, invocationScore, utilitiesOf } from '../../src/services/assistant/metric/nlc2cmd';
 
 function arg(argv: string[], name: string): string | undefined {
@@ -20,7 +20,9 @@ function arg(argv: string[], name: string): string | undefined {
 
 export async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stderr.write('usage: npm run --silent eval -- nl2bash --data FILE.jsonl [--json] [--limit N]\n');
+    process.stderr.write(
+      'usage: npm run --silent eval -- nl2bash --data FILE.jsonl [--json] [--limit N] [--engine JSON] [--no-rules]\n',
+    );
     return;
   }
   const json = argv.includes('--json');
@@ -46,6 +48,9 @@ export async function main(argv: string[]): Promise<void> {
   await initBashParser();
   const t0 = performance.now();
   const engine = OfflineEngine.load();
+  const tuning = arg(argv, '--engine');
+  if (tuning) engine.options = { ...engine.options, ...(JSON.parse(tuning) as Partial<EngineOptions>) };
+  const noRules = argv.includes('--no-rules');
   process.stderr.write(
     `nl2bash: engine loaded in ${(performance.now() - t0).toFixed(0)} ms; ${rows.length} queries\n`,
   );
@@ -55,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
   const lat: number[] = [];
   rows.forEach((r, i) => {
     const s = performance.now();
-    const cands = engine.translate(r.nl, { limit: 5 });
+    const cands = engine.translate(r.nl, { limit: 5, noRules });
     lat.push(performance.now() - s);
     const ref = utilitiesOf(r.cmd);
     const preds = cands.map((c) => utilitiesOf(c.command));
