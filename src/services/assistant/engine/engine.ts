@@ -42,6 +42,8 @@ export interface EngineOptions {
   structuresPerSequence: number;
   /** expected-score bonus of an intent rule, times its confidence */
   ruleBonus: number;
+  /** sharpens (< 1) or flattens (> 1) the model's sequence probabilities */
+  temperature: number;
   /** best candidates (by expected score) the list's second to fifth entries are chosen from */
   shortlist: number;
 }
@@ -56,6 +58,7 @@ export const DEFAULT_ENGINE: EngineOptions = {
   structuresPerSequence: 30,
   ruleBonus: 0.2,
   shortlist: 60,
+  temperature: 1,
 };
 
 export interface TranslateOptions extends RuleContext {
@@ -197,7 +200,10 @@ export class OfflineEngine {
       else grouped.set(key, { utils: nbUtils[j] as Utility[], w: weights[j] as number });
     });
     const groups = [...grouped.values()];
-    const seqs = this.model && near.length > 0 ? this.model.sequences(x, o.sequences) : [];
+    const seqs = (this.model && near.length > 0 ? this.model.sequences(x, o.sequences) : []).map((q) => ({
+      sequence: q.sequence,
+      p: Math.pow(q.p, 1 / o.temperature),
+    }));
     const psum = seqs.reduce((a, q) => a + q.p, 0) || 1;
     const seqNames = seqs.map((q) => q.sequence.split('|'));
     const beta = seqs.length === 0 ? 1 : o.neighbourShare;
