@@ -39,6 +39,24 @@ describe('slots and argument filling', () => {
     ).toBe("find . -name '*.py' -mtime +10");
   });
 
+  it('puts a place named in words where the example had its own path', () => {
+    expect(
+      fillArguments(
+        "find /home/user1/data -name '*.gz' | wc -l",
+        'Count the .gz files in directory tree /home/user1/data',
+        'count the python files in this directory',
+      ).command,
+    ).toBe("find . -name '*.py' | wc -l");
+    expect(
+      fillArguments('du -sh /var/www', 'disk usage of /var/www', 'disk usage of my home directory').command,
+    ).toBe('du -sh ~');
+    // an explicit path wins over words
+    expect(
+      fillArguments('du -sh /var/www', 'disk usage of /var/www', 'disk usage of /srv in this directory')
+        .command,
+    ).toBe('du -sh /srv');
+  });
+
   it('tokenises with placeholders and stems', () => {
     const t = tokenize('Find all "*.txt" files in /tmp');
     expect(t).toEqual(expect.arrayContaining(['find', 'ext_txt', 'file', 'PATH']));

@@ -180,6 +180,20 @@ export function fillArguments(
       filled++;
     });
   }
+  // a place named in words ("this directory", "my home") replaces the example's own paths
+  if (!to.some((s) => s.kind === 'path')) {
+    const place = /\b(?:my\s+home|home\s+(?:directory|folder|dir))\b/i.test(query)
+      ? '~'
+      : /\b(?:current|this|working)\s+(?:directory|folder|dir)\b|\bhere\b/i.test(query)
+        ? '.'
+        : null;
+    if (place)
+      for (const s of from)
+        if (s.kind === 'path' && s.value.length > 1 && out.includes(s.value)) {
+          out = out.split(s.value).join(place);
+          filled++;
+        }
+  }
   const ext = to.find((s) => s.kind === 'ext');
   if (ext) {
     const re = /(\*\.)([A-Za-z0-9]{1,6})\b/g;
