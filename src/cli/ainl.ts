@@ -70,6 +70,16 @@ async function serve(opts: { port?: number; open?: boolean; json?: boolean }): P
     if (e.code === 'EACCES') fail(`not allowed to listen on port ${port}; use a port above 1023`);
     fail(`cannot start the server: ${e.message}`);
   }
+  // handlers before the URL is announced, so a stop right after it is clean
+  const server = handle;
+  const stop = async (): Promise<void> => {
+    process.stderr.write('ainl: stopping\n');
+    await server.close();
+    await backend.dispose();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
   for (const p of loaded.problems)
     process.stderr.write(`ainl: config: ${p.source}: ${p.path}: ${p.message}\n`);
   if (opts.json) {
@@ -84,30 +94,31 @@ async function serve(opts: { port?: number; open?: boolean; json?: boolean }): P
   }
   // start the background host now so the first page load is fast
   void backend.invoke('system:overview', {}).catch(() => undefined);
-  const stop = async (): Promise<void> => {
-    process.stderr.write('ainl: stopping\n');
-    await handle.close();
-    await backend.dispose();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
 async function daemon(): Promise<void> {
-  // loaded on demand: the services pull in SQLite, D-Bus and the parser, which `--help` never needs
-  const { composeServices } = await import('../hosts/runtime');
-  const { backgroundServices } = await import('../hosts/backgroundServices');
-  const composed = await composeServices('daemon', backgroundServices, () => undefined);
-  process.stderr.write(
-    `ainl daemon: running ${composed.modules.map((m) => m.name).join(', ')} (pid ${process.pid})\n`,
-  );
+  // signal handlers first: a stop request during start-up (or right after the "running" line) is
+  // honoured once the services are up, instead of killing the process half-way
+  let composed: { dispose(): Promise<void> } | null = null;
+  let stopping = false;
   const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    while (!composed) await new Promise((r) => setTimeout(r, 20));
     await composed.dispose();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  // loaded on demand: the services pull in SQLite, D-Bus and the parser, which `--help` never needs
+  const { composeServices } = await import('../hosts/runtime');
+  const { backgroundServices } = await import('../hosts/backgroundServices');
+  const services = await composeServices('daemon', backgroundServices, () => undefined);
+  composed = services;
+  if (stopping) return;
+  process.stderr.write(
+    `ainl daemon: running ${services.modules.map((m) => m.name).join(', ')} (pid ${process.pid})\n`,
+  );
 }
 
 async function status(opts: { json?: boolean }): Promise<void> {
