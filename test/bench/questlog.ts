@@ -7,6 +7,7 @@
  * --crash the kill -9 crash test (real bash and zsh through node-pty, daemon killed repeatedly).
  * Progress goes to stderr. Also exports the shell driver and the corpus generator for the tests.
  */
+import { mulberry32 } from '../../src/shared/random';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
@@ -111,16 +112,7 @@ export class PtyShell {
 
 // ------------------------------------------------------------------ synthetic corpus (atuin-bench shaped)
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const HEAD = [
   'ls',
