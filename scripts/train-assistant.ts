@@ -2,7 +2,8 @@
  * Trains the assistant's learned model from the shipped knowledge base (NL2Bash train pairs only)
  * and writes resources/assistant/nl2bash-model.json. Deterministic (seeded).
  *
- *   npm run train:assistant [-- --kb FILE --out FILE --l2 X --flag-l2 X --prune X --flag-prune X --epochs N]
+ *   npm run train:assistant [-- --kb FILE --out FILE --l2 X --flag-l2 X --prune X --flag-prune X --epochs N
+ *                            --presence-beta X --presence-prune X ...]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +35,10 @@ const model = trainModel(entries, {
   flagRate: num('--flag-rate'),
   adagradInit: num('--adagrad-init'),
   flagAdagradInit: num('--flag-adagrad-init'),
+  presenceEpochs: num('--presence-epochs'),
+  presenceL2: num('--presence-l2'),
+  presencePrune: num('--presence-prune'),
+  presenceBeta: num('--presence-beta'),
   progress: (stage, done, total) => {
     const line = `${stage} ${done}/${total}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${line}   `);

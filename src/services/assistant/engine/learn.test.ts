@@ -85,6 +85,54 @@ describe('trainModel and LearnedModel', () => {
     expect(model.flagProbabilities('nosuchutility', x)).toEqual([]);
   });
 
+  it('re-weights the sequences by the presence of their utilities', () => {
+    const data: ModelData = {
+      version: MODEL_VERSION,
+      source: 'test',
+      vocab: ['BIAS', 'wipe', 'look'],
+      classes: ['find', 'find|rm', 'rm'],
+      weights: [[], [], []], // the sequence model alone is uniform
+      // 'wipe' says rm (logit +3) and not find (-1); 'look' says find (+2) and not rm (-2)
+      presence: { utilities: ['find', 'rm'], beta: 1, weights: [[], [0, -100, 1, 300], [0, 200, 1, -200]] },
+      flags: {},
+    };
+    const order = (nl: string, beta: number): string[] =>
+      new LearnedModel({ ...data, presence: { ...data.presence, beta } })
+        .sequences(new LearnedModel(data).encode(nl), 3)
+        .map((s) => s.sequence);
+    expect(order('wipe it', 1)).toEqual(['rm', 'find|rm', 'find']);
+    expect(order('look around', 1)).toEqual(['find', 'find|rm', 'rm']);
+    // scores rm 3, find|rm 2, find -1 at beta 1: p(rm) = e^3 / (e^3 + e^2 + e^-1)
+    const top = new LearnedModel(data).sequences(new LearnedModel(data).encode('wipe'), 3)[0];
+    expect(top?.p).toBeCloseTo(Math.exp(3) / (Math.exp(3) + Math.exp(2) + Math.exp(-1)), 2);
+    // without it, the tie keeps the class order
+    expect(order('wipe it', 0)).toEqual(['find', 'find|rm', 'rm']);
+  });
+
+  it('learns utility presence from examples whose sequence is too rare to be a class', () => {
+    // every "wipe" request has its own one-off sequence containing rm; none is a class
+    const rare = ['ls|rm', 'cat|rm', 'sort|rm', 'echo|rm', 'tail|rm', 'head|rm', 'du|rm', 'df|rm'];
+    const data = trainModel(
+      [
+        ...corpus,
+        ...rare.map((u, i) => entry(`wipe the ${things[i] ?? ''} now`, u.replace(/\|/g, ':|') + ':')),
+      ],
+      { minFeature: 1, epochs: 20 },
+    );
+    for (const r of rare) expect(data.classes).not.toContain(r);
+    expect(data.presence.utilities).toEqual(expect.arrayContaining(['rm', 'find', 'wc']));
+    const model = new LearnedModel(data);
+    const ask = (nl: string): string => model.sequences(model.encode(nl), 3)[0]?.sequence ?? '';
+    // the only class with rm is find|rm: "wipe" must now pull towards it
+    expect(ask('wipe the drafts now')).toBe('find|rm');
+    expect(
+      new LearnedModel({ ...data, presence: { ...data.presence, beta: 0 } }).sequences(
+        model.encode('wipe the drafts now'),
+        1,
+      )[0]?.sequence,
+    ).not.toBe('find|rm');
+  });
+
   it('is deterministic for a seed', () => {
     const a = JSON.stringify(trainModel(corpus, { minFeature: 1, epochs: 3, seed: 7 }));
     const b = JSON.stringify(trainModel(corpus, { minFeature: 1, epochs: 3, seed: 7 }));
@@ -114,6 +162,9 @@ describe('the shipped model', () => {
     const seqs = new Set(kb.map((e) => sequenceOf(e.u)));
     for (const c of data.classes) expect(seqs.has(c)).toBe(true);
     expect(data.weights.length).toBe(data.vocab.length);
+    expect(data.presence.weights.length).toBe(data.vocab.length);
+    for (const u of data.presence.utilities)
+      expect(kb.some((e) => sequenceOf(e.u).split('|').includes(u))).toBe(true);
     for (const u of Object.keys(data.flags))
       expect(kb.some((e) => sequenceOf(e.u).split('|').includes(u))).toBe(true);
   });

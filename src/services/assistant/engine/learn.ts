@@ -1,7 +1,10 @@
 /**
  * The learned part of the offline engine: a multinomial logistic regression that predicts a
  * request's utility sequence (`find|xargs|grep`) and one logistic regression per (utility, flag)
- * that predicts the flags, both over sparse text features. Trained by `trainModel` on the
+ * that predicts the flags, both over sparse text features. A third part, one logistic regression
+ * per utility that predicts whether the command uses it at all, re-weights the sequences: it is
+ * trained on every example (also those whose sequence is too rare to be a class) and shares what it
+ * learns about a utility among all the sequences containing it. Trained by `trainModel` on the
  * knowledge base (NL2Bash *train* pairs only; `npm run train:assistant`), shipped as
  * resources/assistant/nl2bash-model.json, and used at run time by `LearnedModel`.
  */
@@ -9,7 +12,7 @@ import { decodeUtilities, type KbEntry } from './kb';
 import { tokenize } from './text';
 
 export const MODEL_FILE = 'nl2bash-model.json';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /** Stemmed unigrams and bigrams, bigrams of the raw words, and a bias feature. */
 export function textFeatures(nl: string): string[] {
@@ -65,6 +68,9 @@ export interface ModelData {
   classes: string[];
   /** per feature: packed (class, weight) pairs; weights are relative to the row's median */
   weights: Packed[];
+  /** utility-presence models: per feature, packed (utility, weight) pairs; a class's score gains
+   *  `beta` × the sum of its utilities' logits */
+  presence: { utilities: string[]; beta: number; weights: Packed[] };
   /** per utility: its flag models */
   flags: Record<string, Array<{ flag: string; bias: number; weights: Packed }>>;
 }
@@ -88,6 +94,14 @@ export interface TrainOptions {
    *  weights that only ever see small gradients small (and so prunable) */
   adagradInit?: number;
   flagAdagradInit?: number;
+  /** utility-presence models: epochs, rate, L2, prune threshold, weight of their logits, and the
+   *  minimum number of examples for a utility */
+  presenceEpochs?: number;
+  presenceRate?: number;
+  presenceL2?: number;
+  presencePrune?: number;
+  presenceBeta?: number;
+  minPresence?: number;
   progress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -181,8 +195,11 @@ export function trainModel(entries: KbEntry[], opts: TrainOptions = {}): ModelDa
     weights.push(packed);
   }
 
-  // flag models: for each utility, a binary model per frequent flag over the examples using it
   const utils = entries.map((e) => decodeUtilities(e.u));
+  // its own generator, so that adding it left the flag models' training unchanged
+  const presence = trainPresence(X, utils, V, opts, rng((opts.seed ?? 1) + 1));
+
+  // flag models: for each utility, a binary model per frequent flag over the examples using it
   const byUtility = new Map<string, number[]>();
   utils.forEach((us, i) => {
     for (const name of new Set(us.map((u) => u.name))) {
@@ -229,8 +246,69 @@ export function trainModel(entries: KbEntry[], opts: TrainOptions = {}): ModelDa
     vocab,
     classes,
     weights,
+    presence,
     flags,
   };
+}
+
+/** One logistic regression per frequent utility: does the command use it at all? All examples. */
+function trainPresence(
+  X: number[][],
+  utils: Array<Array<{ name: string }>>,
+  V: number,
+  opts: TrainOptions,
+  rand: () => number,
+): ModelData['presence'] {
+  const epochs = opts.presenceEpochs ?? 8;
+  const rate = opts.presenceRate ?? 0.5;
+  const l2 = opts.presenceL2 ?? 1e-4;
+  const prune = opts.presencePrune ?? 0.1;
+  const count = new Map<string, number>();
+  for (const us of utils)
+    for (const n of new Set(us.map((u) => u.name))) count.set(n, (count.get(n) ?? 0) + 1);
+  const utilities = [...count]
+    .filter(([, n]) => n >= (opts.minPresence ?? 3))
+    .map(([u]) => u)
+    .sort();
+  const uidx = new Map(utilities.map((u, i) => [u, i]));
+  const U = utilities.length;
+  const Y = utils.map((us) => new Set(us.map((u) => uidx.get(u.name)).filter((i) => i !== undefined)));
+  const W = new Float32Array(V * U);
+  const G = new Float32Array(V * U).fill(1);
+  const z = new Float64Array(U);
+  const order = X.map((_, i) => i);
+  for (let ep = 0; ep < epochs; ep++) {
+    shuffle(order, rand);
+    for (const n of order) {
+      const x = X[n] as number[];
+      const y = Y[n] as Set<number>;
+      z.fill(0);
+      for (const f of x) {
+        const o = f * U;
+        for (let u = 0; u < U; u++) z[u] = (z[u] as number) + (W[o + u] as number);
+      }
+      for (let u = 0; u < U; u++) z[u] = 1 / (1 + Math.exp(-(z[u] as number))) - (y.has(u) ? 1 : 0);
+      for (const f of x) {
+        const o = f * U;
+        for (let u = 0; u < U; u++) {
+          const g = (z[u] as number) + l2 * (W[o + u] as number);
+          G[o + u] = (G[o + u] as number) + g * g;
+          W[o + u] = (W[o + u] as number) - (rate * g) / Math.sqrt(G[o + u] as number);
+        }
+      }
+    }
+    opts.progress?.('presence', ep + 1, epochs);
+  }
+  const weights: Packed[] = [];
+  for (let f = 0; f < V; f++) {
+    const packed: Packed = [];
+    for (let u = 0; u < U; u++) {
+      const w = W[f * U + u] as number;
+      if (Math.abs(w) >= prune) packed.push(u, round2(w));
+    }
+    weights.push(packed);
+  }
+  return { utilities, beta: opts.presenceBeta ?? 1, weights };
 }
 
 function trainBinary(
@@ -271,6 +349,8 @@ function trainBinary(
 /** Run-time view of a trained model. */
 export class LearnedModel {
   private readonly vidx: Map<string, number>;
+  /** per class: the indices of its (distinct) utilities that have a presence model */
+  private readonly classUtilities: number[][];
   /** per utility: its flags, their biases, and feature → packed (flag index, weight) postings */
   private readonly flagModels: Map<
     string,
@@ -281,6 +361,10 @@ export class LearnedModel {
     if (data.version !== MODEL_VERSION)
       throw new Error(`assistant model version ${data.version} is not supported`);
     this.vidx = new Map(data.vocab.map((v, i) => [v, i]));
+    const uidx = new Map(data.presence.utilities.map((u, i) => [u, i]));
+    this.classUtilities = data.classes.map((c) =>
+      [...new Set(c.split('|'))].map((u) => uidx.get(u)).filter((i) => i !== undefined),
+    );
     this.flagModels = new Map();
     for (const [name, ms] of Object.entries(data.flags)) {
       const postings = new Map<number, number[]>();
@@ -318,14 +402,26 @@ export class LearnedModel {
   sequences(x: number[], top: number): Array<{ sequence: string; p: number }> {
     const C = this.data.classes.length;
     const z = new Float64Array(C);
+    const { presence } = this.data;
+    const zu = new Float64Array(presence.utilities.length);
     for (const f of x) {
       const row = this.data.weights[f];
-      if (!row) continue;
-      for (let j = 0; j + 1 < row.length; j += 2) {
-        const c = row[j] as number;
-        z[c] = (z[c] as number) + (row[j + 1] as number) / 100;
-      }
+      if (row)
+        for (let j = 0; j + 1 < row.length; j += 2) {
+          const c = row[j] as number;
+          z[c] = (z[c] as number) + (row[j + 1] as number) / 100;
+        }
+      const pr = presence.weights[f];
+      if (pr)
+        for (let j = 0; j + 1 < pr.length; j += 2) {
+          const u = pr[j] as number;
+          zu[u] = (zu[u] as number) + (pr[j + 1] as number) / 100;
+        }
     }
+    // each class gains beta × the logits of its utilities' presence (clamped to ±9.2, p 1e-4)
+    for (let c = 0; c < C; c++)
+      for (const u of this.classUtilities[c] as number[])
+        z[c] = (z[c] as number) + presence.beta * Math.min(9.2, Math.max(-9.2, zu[u] as number));
     let m = -Infinity;
     for (const v of z) m = Math.max(m, v);
     let sum = 0;
