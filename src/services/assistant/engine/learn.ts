@@ -8,6 +8,7 @@
  * knowledge base (NL2Bash *train* pairs only; `npm run train:assistant`), shipped as
  * resources/assistant/nl2bash-model.json, and used at run time by `LearnedModel`.
  */
+import { mulberry32 } from '../../../shared/random';
 import { decodeUtilities, type KbEntry } from './kb';
 import { tokenize } from './text';
 
@@ -37,17 +38,8 @@ export function sequenceOf(encoded: string): string {
     .join('|');
 }
 
-/** Small deterministic PRNG (mulberry32), so training and sampling are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG, so training and sampling are reproducible. */
+export const rng = mulberry32;
 
 function shuffle(order: number[], rand: () => number): void {
   for (let i = order.length - 1; i > 0; i--) {
