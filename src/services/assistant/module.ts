@@ -2,6 +2,9 @@
 import type { ServiceFactory } from '../core/module';
 import { AssistantService } from './service';
 
+/** How long after start the assistant loads its engine in the background. */
+export const WARM_UP_DELAY_MS = 3000;
+
 export const createAssistantModule: ServiceFactory = (ctx) => {
   // recent failed commands, fed from the Quest Log (below); the context analyser reads them
   const failures: Array<{ command: string; exitCode: number }> = [];
@@ -13,12 +16,17 @@ export const createAssistantModule: ServiceFactory = (ctx) => {
     onLlmChunk: (id, text, done) => ctx.emit('assistant:llmChunk', { id, text, done }),
     log: ctx.log,
   });
-  // load the grammar and knowledge base off the request path
-  void service
-    .init()
-    .catch((err: unknown) =>
-      ctx.log.warn('assistant: init failed', { error: err instanceof Error ? err.message : String(err) }),
-    );
+  // load the grammar and knowledge base off the request path, once the host's start-up calls
+  // (the first page's overview, the monitor's first samples) are answered; a suggestion asked
+  // for earlier loads it at once
+  const warmUp = setTimeout(() => {
+    void service
+      .init()
+      .catch((err: unknown) =>
+        ctx.log.warn('assistant: init failed', { error: err instanceof Error ? err.message : String(err) }),
+      );
+  }, WARM_UP_DELAY_MS);
+  warmUp.unref();
 
   // Exit codes "from the Quest Log": when it stores new shell commands, attach their exit codes
   // to the suggestions they came from (history success rates re-rank later candidates).
@@ -55,6 +63,7 @@ export const createAssistantModule: ServiceFactory = (ctx) => {
       'assistant:history': (req) => service.historyList(req.limit ?? 50, req.search),
     },
     dispose: () => {
+      clearTimeout(warmUp);
       unsubscribe();
       service.close();
     },

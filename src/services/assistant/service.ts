@@ -92,6 +92,7 @@ export function briefly(command: string): string {
 
 export class AssistantService {
   private engine: OfflineEngine | null = null;
+  private loading: Promise<OfflineEngine> | null = null;
   private readonly history: AssistantHistory;
 
   constructor(private readonly deps: AssistantDeps) {
@@ -101,10 +102,19 @@ export class AssistantService {
     );
   }
 
-  /** Loads the grammar and the knowledge base (about a second); idempotent. */
+  /**
+   * Loads the grammar, the knowledge base and the learned model (1–2 s of CPU, in steps that let
+   * other requests through); idempotent, concurrent calls share one load.
+   */
   async init(): Promise<void> {
     await initBashParser();
-    this.engine ??= OfflineEngine.load();
+    if (this.engine) return;
+    this.loading ??= OfflineEngine.loadAsync();
+    try {
+      this.engine = await this.loading;
+    } finally {
+      this.loading = null;
+    }
   }
 
   async check(command: string): Promise<SafetyVerdict> {

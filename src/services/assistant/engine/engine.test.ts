@@ -118,6 +118,16 @@ describe('offline engine', () => {
     expect(engine.translate('find files over 1 GB in my home')[0]?.command).toBe('find ~ -type f -size +1G');
   });
 
+  it('loads in steps that let the event loop run, with the same answers', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const loaded = await OfflineEngine.loadAsync();
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(2);
+    const request = 'delete all empty directories under the current folder';
+    expect(loaded.translate(request)).toEqual(engine.translate(request));
+  });
+
   it('answers nothing rather than garbage for text it cannot match', () => {
     expect(engine.translate('zzqx vvbn')).toEqual([]);
   });

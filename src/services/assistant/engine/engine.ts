@@ -13,6 +13,7 @@
  *    with the request's own paths, names, sizes and patterns filled in.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { decodeUtilities, findResource, loadKb, type KbEntry } from './kb';
 import { LearnedModel, MODEL_FILE, rng, sequenceOf, type ModelData } from './learn';
 import { RetrievalIndex } from './retrieval';
@@ -138,10 +139,10 @@ export class OfflineEngine {
   /** a decoded utility's own `name:flag,flag` text (a cache key) */
   private readonly keys = new WeakMap<Utility, string>();
 
-  constructor(entries: KbEntry[], model: ModelData | null) {
+  constructor(entries: KbEntry[], model: ModelData | LearnedModel | null, index?: RetrievalIndex) {
     this.entries = entries;
-    this.index = new RetrievalIndex(entries);
-    this.model = model ? new LearnedModel(model) : null;
+    this.index = index ?? new RetrievalIndex(entries);
+    this.model = model instanceof LearnedModel ? model : model ? new LearnedModel(model) : null;
     const counts = new Map<string, Map<string, number>>();
     entries.forEach((e, i) => {
       let list = this.byStructure.get(e.u);
@@ -164,6 +165,27 @@ export class OfflineEngine {
     const file = modelPath ?? findResource(MODEL_FILE);
     const model = file ? (JSON.parse(readFileSync(file, 'utf8')) as ModelData) : null;
     return new OfflineEngine(loadKb(kbPath), model);
+  }
+
+  /**
+   * The same as `load`, in steps that yield to the event loop in between (each well under a
+   * second), so a host serving other requests stays responsive while the engine loads.
+   */
+  static async loadAsync(kbPath?: string, modelPath?: string): Promise<OfflineEngine> {
+    const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+    const entries = loadKb(kbPath);
+    await tick();
+    const index = new RetrievalIndex(entries);
+    await tick();
+    const file = modelPath ?? findResource(MODEL_FILE);
+    let model: LearnedModel | null = null;
+    if (file) {
+      const data = JSON.parse(await readFile(file, 'utf8')) as ModelData;
+      await tick();
+      model = new LearnedModel(data);
+      await tick();
+    }
+    return new OfflineEngine(entries, model, index);
   }
 
   private utilities(encoded: string): Utility[] {
