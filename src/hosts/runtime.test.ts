@@ -1,12 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from './runtime';
 import type { RecordedEvent, ServiceFactory } from '../services/core/module';
 
+const homes: string[] = [];
+afterAll(() => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
 const env = (): NodeJS.ProcessEnv => {
   const home = mkdtempSync(join(tmpdir(), 'ainl-runtime-'));
+  homes.push(home);
   return { HOME: home, XDG_CONFIG_HOME: join(home, 'c'), AINL_SYSTEM_CONFIG_DIR: join(home, 'etc') };
 };
 

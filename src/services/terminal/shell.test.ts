@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,7 @@ describe('resolveCwd', () => {
     expect(resolveCwd(dir, {})).toBe(dir);
     expect(() => resolveCwd('tmp', {})).toThrow(/absolute/);
     expect(() => resolveCwd(join(dir, 'nope'), {})).toThrow(/not an existing directory/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
@@ -110,6 +111,7 @@ describe('startup files', () => {
     expect(existsSync(join(z.rcDir as string, '.zshrc'))).toBe(true);
     const f = prepareLaunch('/usr/bin/fish', { HOME: '/home/u' }, join(root, 'rc'), 't3', hooks);
     expect(f).toMatchObject({ args: [], rcDir: null, hook: null });
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('finds the hook dir from an override or by walking up to resources/shell', () => {
@@ -121,6 +123,7 @@ describe('startup files', () => {
       join(root, 'resources', 'shell'),
     );
     expect(findHookDir({ AINL_SHELL_HOOK_DIR: '' })).toBeNull();
+    rmSync(root, { recursive: true, force: true });
   });
 });
 
