@@ -1,14 +1,15 @@
 /**
  * The offline translation engine. Never touches the network.
  *
- * 1. Beliefs about the answer: sampled command structures (utilities in order, each with its
- *    flags) from two sources — the learned model (utility-sequence classifier + per-flag models,
- *    see learn.ts) and the request's TF-IDF neighbours in the knowledge base.
+ * 1. Beliefs about the answer's structure (utilities in order, each with its flags), a mixture of
+ *    the learned model (utility-sequence probabilities × independent flag probabilities, see
+ *    learn.ts) and the structures of the request's TF-IDF neighbours in the knowledge base.
  * 2. Candidates: known structures of the most probable sequences, the neighbours' structures, and
  *    the intent rules' commands.
- * 3. Minimum Bayes risk under the NLC2CMD metric: the first candidate maximises the expected score
- *    against the samples; the next four are added greedily to maximise the expected score of the
- *    whole list (best if any is positive, else the mean), which makes them complementary.
+ * 3. Minimum Bayes risk under the NLC2CMD metric: the first candidate has the highest exact
+ *    expected score under the beliefs; the next four are added greedily to maximise the expected
+ *    score of the whole list (best if any is positive, else the mean) on seeded samples of the
+ *    beliefs, which makes them complementary.
  * 4. Each structure is realised as the most similar knowledge-base command with that structure,
  *    with the request's own paths, names, sizes and patterns filled in.
  */
@@ -133,8 +134,8 @@ export class OfflineEngine {
   private readonly entries: KbEntry[];
   /** sequence → its known structures, most frequent first */
   private readonly structures = new Map<string, string[]>();
-  /** structure → knowledge-base indices having it */
-  private readonly byStructure = new Map<string, number[]>();
+  /** structure → the first knowledge-base index having it */
+  private readonly firstWithStructure = new Map<string, number>();
   private readonly decoded = new Map<string, Utility[]>();
   /** a decoded utility's own `name:flag,flag` text (a cache key) */
   private readonly keys = new WeakMap<Utility, string>();
@@ -145,9 +146,7 @@ export class OfflineEngine {
     this.model = model instanceof LearnedModel ? model : model ? new LearnedModel(model) : null;
     const counts = new Map<string, Map<string, number>>();
     entries.forEach((e, i) => {
-      let list = this.byStructure.get(e.u);
-      if (!list) this.byStructure.set(e.u, (list = []));
-      list.push(i);
+      if (!this.firstWithStructure.has(e.u)) this.firstWithStructure.set(e.u, i);
       const seq = sequenceOf(e.u);
       let m = counts.get(seq);
       if (!m) counts.set(seq, (m = new Map()));
@@ -377,7 +376,7 @@ export class OfflineEngine {
       let example = near.find(hasIt)?.index;
       if (example === undefined) {
         wide ??= this.index.neighbours(text, 400);
-        example = wide.find(hasIt)?.index ?? this.byStructure.get(c.key)?.[0];
+        example = wide.find(hasIt)?.index ?? this.firstWithStructure.get(c.key);
       }
       const entry = example !== undefined ? this.entries[example] : undefined;
       if (!entry) continue;
