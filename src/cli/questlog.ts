@@ -21,6 +21,7 @@ import { loadConfig, type LoadedConfig } from '../services/config/loader';
 import { composeServices } from '../hosts/runtime';
 import { Problem } from '../shared/problems';
 import { APP_VERSION } from '../shared/version';
+import { QUEST_COMMAND_COLUMNS } from '../shared/export';
 import type { CommandFilter, EventFilter, QuestCommand, QuestEvent } from '../shared/contract/questlog';
 import { acquireDaemonLock, LockHeld } from '../services/questlog/lock';
 import { createRedactor } from '../services/questlog/redact';
@@ -708,20 +709,7 @@ Start: eval "$(questlog init bash)" in ~/.bashrc, or eval "$(questlog init zsh)"
             n++;
           }
         } else {
-          const cols = [
-            'id',
-            'ts',
-            'duration',
-            'exit',
-            'command',
-            'cwd',
-            'user',
-            'host',
-            'tty',
-            'session',
-            'shell',
-            'redacted',
-          ] as const;
+          const cols = QUEST_COMMAND_COLUMNS;
           if (o.format === 'csv') await write(cols.join(',') + '\n');
           for (const c of store.iterateCommands(commandFilter(o, words.join(' '), io.env))) {
             await write(

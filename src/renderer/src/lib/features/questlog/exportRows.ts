@@ -1,19 +1,5 @@
 import type { QuestCommand } from '@shared/contract/questlog';
-
-const COLUMNS: Array<keyof QuestCommand> = [
-  'id',
-  'ts',
-  'duration',
-  'exit',
-  'command',
-  'cwd',
-  'user',
-  'host',
-  'tty',
-  'session',
-  'shell',
-  'redacted',
-];
+import { QUEST_COMMAND_COLUMNS } from '@shared/export';
 
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; formula starters are neutralised. */
 function csvField(v: unknown): string {
@@ -23,8 +9,8 @@ function csvField(v: unknown): string {
 }
 
 export function toCsv(rows: QuestCommand[]): string {
-  const lines = [COLUMNS.join(',')];
-  for (const r of rows) lines.push(COLUMNS.map((c) => csvField(r[c])).join(','));
+  const lines = [QUEST_COMMAND_COLUMNS.join(',')];
+  for (const r of rows) lines.push(QUEST_COMMAND_COLUMNS.map((c) => csvField(r[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
