@@ -13,6 +13,7 @@
  * busy machine does not distort (the wall-time figures wait for a core when the load is high).
  * Targets: scrape_ms ≤ 10, forward_events_per_s ≥ 5000.
  */
+import { homeWithConfig } from '../helpers/home';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,20 +32,7 @@ function arg(argv: string[], name: string, def: number): number {
   return v;
 }
 
-function env(root: string, config: unknown): NodeJS.ProcessEnv {
-  const cfgDir = join(root, 'config', 'ai-native-linux');
-  mkdirSync(cfgDir, { recursive: true });
-  writeFileSync(join(cfgDir, 'config.json'), JSON.stringify(config));
-  return {
-    PATH: process.env.PATH,
-    HOME: root,
-    XDG_CONFIG_HOME: join(root, 'config'),
-    XDG_DATA_HOME: join(root, 'data'),
-    XDG_STATE_HOME: join(root, 'state'),
-    XDG_RUNTIME_DIR: join(root, 'run'),
-    AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
-  };
-}
+const env = homeWithConfig;
 
 const quiet = { questlog: { journald: false } };
 

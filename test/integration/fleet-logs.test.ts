@@ -3,11 +3,12 @@
  * down for a while and then return: syslog RFC 5424 over TCP (octet counting) and UDP, and the
  * journald native protocol on a unix datagram socket (a perl listener bound like journald's).
  */
+import { homeWithConfig } from '../helpers/home';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -40,24 +41,10 @@ async function freeTcpPort(): Promise<number> {
 async function start(logs: Record<string, unknown>): Promise<{ c: ComposedServices; root: string }> {
   const root = mkdtempSync(join(tmpdir(), 'ainl-fleet-logs-'));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-  const cfgDir = join(root, 'config', 'ai-native-linux');
-  mkdirSync(cfgDir, { recursive: true });
-  writeFileSync(
-    join(cfgDir, 'config.json'),
-    JSON.stringify({
-      questlog: { journald: false },
-      fleet: { logs: { enabled: true, retry: { minMs: 30, maxMs: 150 }, ...logs } },
-    }),
-  );
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: root,
-    XDG_CONFIG_HOME: join(root, 'config'),
-    XDG_DATA_HOME: join(root, 'data'),
-    XDG_STATE_HOME: join(root, 'state'),
-    XDG_RUNTIME_DIR: join(root, 'run'),
-    AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
-  };
+  const env = homeWithConfig(root, {
+    questlog: { journald: false },
+    fleet: { logs: { enabled: true, retry: { minMs: 30, maxMs: 150 }, ...logs } },
+  });
   const c = await composeServices(
     'test',
     [

@@ -2,8 +2,9 @@
  * The Prometheus endpoint as the background host runs it: real monitor module, real /proc, real
  * HTTP(S) server on 127.0.0.1, output read by an independent parser of the text format.
  */
+import { homeWithConfig } from '../helpers/home';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -27,21 +28,7 @@ const TOKEN = 's3cret-token-for-tests';
 
 function setup(fleet: unknown): { env: NodeJS.ProcessEnv; root: string } {
   const root = mkdtempSync(join(tmpdir(), 'ainl-fleet-metrics-'));
-  const cfgDir = join(root, 'config', 'ai-native-linux');
-  mkdirSync(cfgDir, { recursive: true });
-  writeFileSync(
-    join(cfgDir, 'config.json'),
-    JSON.stringify({ monitor: { intervalS: 1, unitsEveryS: 0 }, fleet }),
-  );
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: root,
-    XDG_CONFIG_HOME: join(root, 'config'),
-    XDG_DATA_HOME: join(root, 'data'),
-    XDG_STATE_HOME: join(root, 'state'),
-    XDG_RUNTIME_DIR: join(root, 'run'),
-    AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
-  };
+  const env = homeWithConfig(root, { monitor: { intervalS: 1, unitsEveryS: 0 }, fleet });
   return { env, root };
 }
 

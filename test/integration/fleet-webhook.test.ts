@@ -3,9 +3,10 @@
  * shape, a receiver that is down for a while and then returns, one that answers 500 for a while,
  * a service restart with alerts still queued on disk, and a full queue.
  */
+import { homeWithConfig } from '../helpers/home';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -70,35 +71,19 @@ class Receiver {
 
 function setup(webhook: Record<string, unknown>): { env: NodeJS.ProcessEnv; root: string } {
   const root = mkdtempSync(join(tmpdir(), 'ainl-fleet-webhook-'));
-  const cfgDir = join(root, 'config', 'ai-native-linux');
-  mkdirSync(cfgDir, { recursive: true });
-  writeFileSync(
-    join(cfgDir, 'config.json'),
-    JSON.stringify({
-      fleet: {
-        webhook: {
-          enabled: true,
-          retry: { minMs: 30, maxMs: 150 },
-          timeoutMs: 2000,
-          instance: 'test-host',
-          ...webhook,
-        },
-      },
-    }),
-  );
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-  return {
-    root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: root,
-      XDG_CONFIG_HOME: join(root, 'config'),
-      XDG_DATA_HOME: join(root, 'data'),
-      XDG_STATE_HOME: join(root, 'state'),
-      XDG_RUNTIME_DIR: join(root, 'run'),
-      AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
+  const env = homeWithConfig(root, {
+    fleet: {
+      webhook: {
+        enabled: true,
+        retry: { minMs: 30, maxMs: 150 },
+        timeoutMs: 2000,
+        instance: 'test-host',
+        ...webhook,
+      },
     },
-  };
+  });
+  return { root, env };
 }
 
 async function start(env: NodeJS.ProcessEnv): Promise<ComposedServices> {
