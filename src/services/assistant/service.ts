@@ -112,6 +112,7 @@ export class AssistantService {
     this.loading ??= OfflineEngine.loadAsync();
     try {
       this.engine = await this.loading;
+      if (this.engine.modelProblem) this.deps.log?.warn(`assistant: ${this.engine.modelProblem}`);
     } finally {
       this.loading = null;
     }

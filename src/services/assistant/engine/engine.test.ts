@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_VERSION } from './learn';
 import { initBashParser } from '../bash/parser';
 import { OfflineEngine } from './engine';
 import { applyRules } from './rules';
@@ -126,6 +130,34 @@ describe('offline engine', () => {
     expect(ticks).toBeGreaterThan(2);
     const request = 'delete all empty directories under the current folder';
     expect(loaded.translate(request)).toEqual(engine.translate(request));
+  });
+
+  it('answers from retrieval alone, saying why, when the model file is missing, corrupt or malformed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ainl-model-'));
+    const bad = {
+      missing: join(dir, 'nope.json'),
+      corrupt: join(dir, 'corrupt.json'),
+      binary: join(dir, 'binary.json'),
+      wrongShape: join(dir, 'shape.json'),
+      oldVersion: join(dir, 'old.json'),
+    };
+    writeFileSync(bad.corrupt, '{"version": 2, "vocab": [');
+    writeFileSync(bad.binary, Buffer.from([0, 159, 146, 150, 255]));
+    writeFileSync(bad.wrongShape, JSON.stringify({ version: MODEL_VERSION, vocab: 'x' }));
+    writeFileSync(bad.oldVersion, JSON.stringify({ version: 1 }));
+    const request = 'delete all empty directories under the current folder';
+    for (const [what, file] of Object.entries(bad)) {
+      for (const e of [OfflineEngine.load(undefined, file), await OfflineEngine.loadAsync(undefined, file)]) {
+        expect(e.model, what).toBeNull();
+        expect(e.modelProblem, what).toContain(file);
+        expect(e.modelProblem, what).toMatch(/retrieval alone/);
+        const c = e.translate(request);
+        expect(c.length, what).toBeGreaterThan(0);
+        expect(c[0]?.command, what).toMatch(/find/);
+      }
+    }
+    expect(engine.modelProblem).toBeNull();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers nothing rather than garbage for text it cannot match', () => {

@@ -127,10 +127,29 @@ export function expectedFlagScore(predicted: Set<string>, probs: Array<{ flag: s
   return e;
 }
 
+interface ModelRead {
+  model: LearnedModel | null;
+  problem: string | null;
+}
+
+const NO_MODEL: ModelRead = { model: null, problem: null };
+
+/** A model file that cannot be read or is malformed is a problem to report, not a failure. */
+function readModel(file: string, read: () => string): ModelRead {
+  try {
+    return { model: new LearnedModel(JSON.parse(read()) as ModelData), problem: null };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { model: null, problem: `${file}: ${why}; answering from retrieval alone` };
+  }
+}
+
 export class OfflineEngine {
   readonly index: RetrievalIndex;
   readonly model: LearnedModel | null;
   options: EngineOptions = { ...DEFAULT_ENGINE };
+  /** why the learned model could not be used (the engine then answers from retrieval alone) */
+  modelProblem: string | null = null;
   private readonly entries: KbEntry[];
   /** sequence → its known structures, most frequent first */
   private readonly structures = new Map<string, string[]>();
@@ -162,8 +181,10 @@ export class OfflineEngine {
   /** Loads the knowledge base and, when present, the learned model (retrieval alone otherwise). */
   static load(kbPath?: string, modelPath?: string): OfflineEngine {
     const file = modelPath ?? findResource(MODEL_FILE);
-    const model = file ? (JSON.parse(readFileSync(file, 'utf8')) as ModelData) : null;
-    return new OfflineEngine(loadKb(kbPath), model);
+    const read = file ? readModel(file, () => readFileSync(file, 'utf8')) : NO_MODEL;
+    const engine = new OfflineEngine(loadKb(kbPath), read.model);
+    engine.modelProblem = read.problem;
+    return engine;
   }
 
   /**
@@ -177,14 +198,21 @@ export class OfflineEngine {
     const index = new RetrievalIndex(entries);
     await tick();
     const file = modelPath ?? findResource(MODEL_FILE);
-    let model: LearnedModel | null = null;
+    let read: ModelRead = NO_MODEL;
     if (file) {
-      const data = JSON.parse(await readFile(file, 'utf8')) as ModelData;
+      const text = await readFile(file, 'utf8').catch((err: unknown) =>
+        err instanceof Error ? err : new Error(String(err)),
+      );
       await tick();
-      model = new LearnedModel(data);
+      read = readModel(file, () => {
+        if (text instanceof Error) throw text;
+        return text;
+      });
       await tick();
     }
-    return new OfflineEngine(entries, model, index);
+    const engine = new OfflineEngine(entries, read.model, index);
+    engine.modelProblem = read.problem;
+    return engine;
   }
 
   private utilities(encoded: string): Utility[] {

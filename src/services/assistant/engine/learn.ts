@@ -350,8 +350,18 @@ export class LearnedModel {
   >;
 
   constructor(private readonly data: ModelData) {
-    if (data.version !== MODEL_VERSION)
-      throw new Error(`assistant model version ${data.version} is not supported`);
+    if (data?.version !== MODEL_VERSION)
+      throw new Error(`assistant model version ${String(data?.version)} is not supported`);
+    const ok =
+      Array.isArray(data.vocab) &&
+      Array.isArray(data.classes) &&
+      Array.isArray(data.weights) &&
+      data.weights.length === data.vocab.length &&
+      Array.isArray(data.presence?.utilities) &&
+      Array.isArray(data.presence?.weights) &&
+      typeof data.flags === 'object' &&
+      data.flags !== null;
+    if (!ok) throw new Error('assistant model is malformed (vocabulary, classes, weights or flags missing)');
     this.vidx = new Map(data.vocab.map((v, i) => [v, i]));
     const uidx = new Map(data.presence.utilities.map((u, i) => [u, i]));
     this.classUtilities = data.classes.map((c) =>
