@@ -24,7 +24,16 @@ const out = arg('--out') ?? join(kbFile, '..', MODEL_FILE);
 const entries = loadKb(kbFile);
 const t0 = performance.now();
 let last = '';
-const num = (name: string): number | undefined => (arg(name) === undefined ? undefined : Number(arg(name)));
+const num = (name: string): number | undefined => {
+  const v = arg(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) {
+    process.stderr.write(`train-assistant: ${name} needs a non-negative number, got "${v}"\n`);
+    process.exit(2);
+  }
+  return n;
+};
 const model = trainModel(entries, {
   l2: num('--l2'),
   flagL2: num('--flag-l2'),

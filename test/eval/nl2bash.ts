@@ -49,7 +49,30 @@ export async function main(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const engine = OfflineEngine.load();
   const tuning = arg(argv, '--engine');
-  if (tuning) engine.options = { ...engine.options, ...(JSON.parse(tuning) as Partial<EngineOptions>) };
+  if (tuning) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(tuning);
+    } catch {
+      parsed = null;
+    }
+    const known = Object.keys(engine.options);
+    if (
+      !parsed ||
+      typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
+      Object.entries(parsed).some(
+        ([k, v]) => !known.includes(k) || typeof v !== 'number' || !Number.isFinite(v),
+      )
+    ) {
+      process.stderr.write(
+        `nl2bash: --engine needs a JSON object of numbers with keys from: ${known.join(', ')}\n`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    engine.options = { ...engine.options, ...(parsed as Partial<EngineOptions>) };
+  }
   const noRules = argv.includes('--no-rules');
   process.stderr.write(
     `nl2bash: engine loaded in ${(performance.now() - t0).toFixed(0)} ms; ${rows.length} queries\n`,
