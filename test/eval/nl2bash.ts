@@ -48,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
   await initBashParser();
   const t0 = performance.now();
   const engine = OfflineEngine.load();
+  if (engine.modelProblem) process.stderr.write(`nl2bash: ${engine.modelProblem}\n`);
   const tuning = arg(argv, '--engine');
   if (tuning) {
     let parsed: unknown;
