@@ -187,7 +187,10 @@ describe.skipIf(!isRoot)('monitor under generated load (root)', () => {
     const h = harness(
       {
         rules: {
-          HostOutOfMemory: { value: avail - 2.5, clear: avail - 1, forS: 0 },
+          // clear 2 points under the start level, not 1: other test workers running at the same
+          // time (a background host loading the assistant's model takes ~200 MB) must not keep
+          // the alert from resolving once the 1 GiB hog is gone
+          HostOutOfMemory: { value: avail - 2.5, clear: avail - 2, forS: 0 },
           HostClockJump: { enabled: false },
         },
       },
