@@ -21,7 +21,7 @@ import { loadConfig, type LoadedConfig } from '../services/config/loader';
 import { composeServices } from '../hosts/runtime';
 import { Problem } from '../shared/problems';
 import { APP_VERSION } from '../shared/version';
-import { QUEST_COMMAND_COLUMNS } from '../shared/export';
+import { csvCell, QUEST_COMMAND_COLUMNS } from '../shared/export';
 import type { CommandFilter, EventFilter, QuestCommand, QuestEvent } from '../shared/contract/questlog';
 import { acquireDaemonLock, LockHeld } from '../services/questlog/lock';
 import { createRedactor } from '../services/questlog/redact';
@@ -283,11 +283,6 @@ function eventTable(items: QuestEvent[], io: CliIO): string {
     ['r', 'l', 'l', 'l', 'l', 'l'],
     width,
   );
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 // ------------------------------------------------------------------ database access

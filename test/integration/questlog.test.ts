@@ -222,6 +222,15 @@ describe('the questlog CLI as a newcomer uses it', () => {
     const csv = readFileSync(csvFile, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('id,ts,duration,exit,command,cwd,user,host,tty,session,shell,redacted');
     expect(csv).toHaveLength(7);
+    // one cell rule with the Quest Log page: a command starting a formula is exported as text
+    const formulaH = join(home, 'formula_history');
+    writeFileSync(formulaH, '#1767226300\n=SUM(1,2)\n');
+    expect((await cli('import', 'bash', '--file', formulaH)).out).toMatch(/imported 1 of 1 bash/);
+    const formulaRow = (await cli('export', '--format', 'csv')).out
+      .split('\n')
+      .find((l) => l.includes('SUM('));
+    expect(formulaRow).toMatch(/^\d+,\d+,[^,]*,[^,]*,"'=SUM\(1,2\)",/);
+    expect((await cli('delete', formulaRow!.split(',')[0]!)).out).toMatch(/deleted 1/);
     const jl = (await cli('export', 'make')).out
       .trim()
       .split('\n')

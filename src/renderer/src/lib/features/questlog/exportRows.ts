@@ -1,16 +1,9 @@
 import type { QuestCommand } from '@shared/contract/questlog';
-import { QUEST_COMMAND_COLUMNS } from '@shared/export';
-
-/** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; formula starters are neutralised. */
-function csvField(v: unknown): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+import { csvCell, QUEST_COMMAND_COLUMNS } from '@shared/export';
 
 export function toCsv(rows: QuestCommand[]): string {
   const lines = [QUEST_COMMAND_COLUMNS.join(',')];
-  for (const r of rows) lines.push(QUEST_COMMAND_COLUMNS.map((c) => csvField(r[c])).join(','));
+  for (const r of rows) lines.push(QUEST_COMMAND_COLUMNS.map((c) => csvCell(r[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
