@@ -2,6 +2,7 @@ import { channels, isChannelName, type ChannelName } from '../../shared/contract
 import { join } from 'node:path';
 import type { AppStatus, ConfigView } from '../../shared/contract/system';
 import { CONFIG_FILE, loadConfig, saveUserConfig, type LoadedConfig } from '../config/loader';
+import { keepSecrets, redactConfig } from '../config/secrets';
 import { Problem, toProblem } from '../../shared/problems';
 import { formatZodError } from '../../shared/validation';
 import type { ConfigProblem } from '../../shared/contract/system';
@@ -44,7 +45,8 @@ export class Backend {
       'config:set': async (req) => {
         let loaded;
         try {
-          loaded = saveUserConfig(req.patch, this.o.env);
+          const current = loadConfig(this.o.env).config;
+          loaded = saveUserConfig(keepSecrets(req.patch, current, req.clearSecrets), this.o.env);
         } catch (err) {
           throw new Problem('invalid-input', (err as Error).message);
         }
@@ -58,9 +60,12 @@ export class Backend {
 
   private currentProblems: ConfigProblem[] | null = null;
 
+  /** Secrets never leave the backend: the view carries only whether each one is set. */
   private configView(loaded: LoadedConfig): ConfigView {
+    const { config, secrets } = redactConfig(loaded.config);
     return {
-      config: loaded.config as unknown as Record<string, unknown>,
+      config,
+      secrets,
       problems: loaded.problems,
       sources: loaded.sources,
       userFile: join(loaded.paths.userConfigDir, CONFIG_FILE),

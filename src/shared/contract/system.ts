@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel, event } from './define';
+import { SECRET_PATHS } from '../config/secrets';
 
 export const DiskInfo = z.object({
   mount: z.string(),
@@ -46,9 +47,17 @@ export const AppStatus = z.object({
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
+export const SecretPath = z.enum(SECRET_PATHS);
+export type SecretPath = z.infer<typeof SecretPath>;
+
 export const ConfigView = z.object({
-  /** the effective configuration (all layers merged, defaults filled in) */
+  /**
+   * the effective configuration (all layers merged, defaults filled in) without its secrets:
+   * secret keys (e.g. assistant.llm.apiKey) are left out, URLs lose their user:password@
+   */
   config: z.record(z.string(), z.unknown()),
+  /** per secret field (src/shared/config/secrets.ts): the key is set / the URL has credentials */
+  secrets: z.record(SecretPath, z.boolean()),
   problems: z.array(ConfigProblem),
   /** the files that were read, in order */
   sources: z.array(z.string()),
@@ -76,17 +85,22 @@ export const systemChannels = {
   'config:get': channel(
     z.object({}).strict(),
     ConfigView,
-    'The effective configuration, its problems and the files it came from.',
+    'The effective configuration without its secrets (only whether each is set), its problems and the files it came from.',
   ),
   'config:set': channel(
     z
       .object({
         /** a partial config: sections and fields to change, e.g. {"monitor": {"intervalSeconds": 10}} */
         patch: z.record(z.string(), z.unknown()),
+        /**
+         * secrets to remove: a key becomes '', a URL loses its user:password@. Secrets the patch
+         * leaves out are kept, and so are a URL's credentials when it is sent without any.
+         */
+        clearSecrets: z.array(SecretPath).max(SECRET_PATHS.length).optional(),
       })
       .strict(),
     ConfigView,
-    'Validates a partial config, writes it to the user config file and restarts the background services with it.',
+    'Validates a partial config, writes it to the user config file (secrets left out are kept) and restarts the background services with it.',
   ),
 };
 
