@@ -1,4 +1,4 @@
-import { test } from '@playwright/test';
+import { test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -27,6 +27,13 @@ const userConfig = (): Record<string, Record<string, unknown>> =>
     string,
     Record<string, unknown>
   >;
+
+/** Every frame the page receives from the backend over its WebSocket (serve mode), as text. */
+function wireFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+  return frames;
+}
 
 test('settings show the effective configuration and the real alert rules', async ({ page }) => {
   const errors = watchErrors(page);
@@ -103,6 +110,7 @@ test('fleet settings round-trip through config:set; URL credentials are kept but
   page,
 }) => {
   const errors = watchErrors(page);
+  const frames = wireFrames(page);
   await page.setViewportSize(WINDOW);
   await page.goto(pageUrl(s, 'settings'));
   const fleet = page.locator('#sec-fleet');
@@ -157,8 +165,21 @@ test('fleet settings round-trip through config:set; URL credentials are kept but
     [document.body.innerText, ...[...document.querySelectorAll('input')].map((i) => i.value)].join('\n'),
   );
   expect(shown).not.toContain('s3cret-pass');
+  // nor did they reach the page: the backend answered config:set and config:get without them
+  expect(frames.join('\n')).toContain('"fleet.webhook.url":true');
+  expect(frames.join('\n')).not.toContain('s3cret-pass');
   await fleet.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await shot(page, 'settings-fleet');
+
+  // a save that leaves the URL as shown keeps the stored credentials
+  await fleet.getByLabel('Send alerts from').selectOption('warning');
+  await fleet.getByRole('button', { name: 'Save' }).click();
+  await expect(fleet.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible({ timeout: 20_000 });
+  expect((userConfig().fleet as { webhook: Record<string, unknown> }).webhook).toMatchObject({
+    url: 'https://ops:s3cret-pass@alerts.example.invalid/hook',
+    minSeverity: 'warning',
+  });
+  await expect(fleet.getByTestId('webhook-auth')).toContainText('Set');
 
   // another field changes, the stored credentials stay; "Remove" drops them
   await fleet.getByLabel('Receiver URL').fill('https://alerts2.example.invalid/hook');
@@ -177,6 +198,7 @@ test('fleet settings round-trip through config:set; URL credentials are kept but
 });
 
 test('the assistant API key is written, then shown only as set, and can be removed', async ({ page }) => {
+  const frames = wireFrames(page);
   await page.setViewportSize(WINDOW);
   await page.goto(pageUrl(s, 'settings'));
   const sec = page.locator('#sec-assistant');
@@ -196,6 +218,9 @@ test('the assistant API key is written, then shown only as set, and can be remov
   await sec.getByRole('button', { name: 'Save' }).click();
   await expect(sec.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible({ timeout: 20_000 });
   expect(userConfig().assistant?.llm).toMatchObject({ apiKey: 'sk-e2e-secret-value', timeoutMs: 9000 });
+  // the key never came back to the page, only that it is set
+  expect(frames.join('\n')).toContain('"assistant.llm.apiKey":true');
+  expect(frames.join('\n')).not.toContain('sk-e2e-secret-value');
 
   await sec.getByRole('button', { name: 'Remove' }).click();
   await sec.getByRole('button', { name: 'Save' }).click();

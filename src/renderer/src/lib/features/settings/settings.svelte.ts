@@ -1,4 +1,4 @@
-import type { ConfigView } from '@shared/contract/system';
+import type { ConfigView, SecretPath } from '@shared/contract/system';
 import type { EffectiveRule } from '@shared/contract/monitor';
 import { api, ApiError } from '../../api';
 import { describeError } from '../../problems';
@@ -33,34 +33,6 @@ export type SectionId = 'monitor' | 'healing' | 'privacy' | 'assistant' | 'fleet
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 export type LogSeverity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
-
-interface UrlAuth {
-  username: string;
-  password: string;
-}
-
-/**
- * Splits `user:password@` off a URL: the page shows the rest and only whether credentials are
- * set, never the credentials themselves. A URL that does not parse keeps its text minus anything
- * before an `@` in its authority.
- */
-export function splitCredentials(url: string): { url: string; auth: UrlAuth | null } {
-  const u = URL.parse(url);
-  if (!u) return { url: url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1'), auth: null };
-  if (!u.username && !u.password) return { url, auth: null };
-  return {
-    url: `${u.protocol}//${u.host}${u.pathname}${u.search}${u.hash}`,
-    auth: { username: u.username, password: u.password },
-  };
-}
-
-/** Puts (already percent-encoded) credentials back into a URL. */
-function withCredentials(url: string, auth: UrlAuth): string | null {
-  const u = URL.parse(url);
-  if (!u) return null;
-  const userinfo = auth.password ? `${auth.username}:${auth.password}` : auth.username;
-  return `${u.protocol}//${userinfo}@${u.host}${u.pathname}${u.search}${u.hash}`;
-}
 
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
@@ -138,11 +110,11 @@ export class SettingsState {
   retentionDays = $state(365);
   redact = $state(true);
   redactPatterns = $state('');
-  // assistant
+  // assistant (config:get never carries the key; only view.secrets says whether it is set)
   llmEnabled = $state(false);
   llmBaseUrl = $state('');
   llmModel = $state('');
-  /** a new key typed into the field; the stored one never comes back into the page */
+  /** a new key typed into the field; the stored one never reaches the page */
   llmApiKey = $state('');
   llmApiKeySet = $state(false);
   llmApiKeyDrop = $state(false);
@@ -155,12 +127,11 @@ export class SettingsState {
   metricsTokenFile = $state('');
   metricsTlsCert = $state('');
   metricsTlsKey = $state('');
-  // fleet: Alertmanager webhook (the URL without its credentials; those stay out of the page)
+  // fleet: Alertmanager webhook (the backend sends the URL without its credentials, and whether it has some)
   webhookEnabled = $state(false);
   webhookUrl = $state('');
   webhookHasAuth = $state(false);
   webhookDropAuth = $state(false);
-  #webhookAuth: UrlAuth | null = null;
   #webhookShownUrl = '';
   webhookTokenFile = $state('');
   webhookMinSeverity = $state<AlertSeverity>('warning');
@@ -223,17 +194,17 @@ export class SettingsState {
     this.llmBaseUrl = str(llm.baseUrl);
     this.llmModel = str(llm.model);
     this.llmApiKey = '';
-    this.llmApiKeySet = str(llm.apiKey) !== '';
+    this.llmApiKeySet = view.secrets['assistant.llm.apiKey'];
     this.llmApiKeyDrop = false;
     this.llmTimeoutMs = num(llm.timeoutMs, 8000);
-    this.applyFleet(obj(c.fleet));
+    this.applyFleet(obj(c.fleet), view.secrets['fleet.webhook.url']);
     this.theme = (['system', 'light', 'dark'] as const).find((t) => t === ui.theme) ?? 'system';
     this.autostart = bool(ui.autostart);
     this.notifications = bool(ui.notifications, true);
     theme.set(this.theme);
   }
 
-  private applyFleet(fleet: Json): void {
+  private applyFleet(fleet: Json, webhookHasAuth: boolean): void {
     const m = obj(fleet.metrics);
     const w = obj(fleet.webhook);
     const l = obj(fleet.logs);
@@ -246,11 +217,9 @@ export class SettingsState {
     this.metricsTlsCert = str(m.tlsCertFile);
     this.metricsTlsKey = str(m.tlsKeyFile);
     this.webhookEnabled = bool(w.enabled);
-    const { url, auth } = splitCredentials(str(w.url));
-    this.webhookUrl = url;
-    this.#webhookShownUrl = url;
-    this.#webhookAuth = auth;
-    this.webhookHasAuth = auth !== null;
+    this.webhookUrl = str(w.url);
+    this.#webhookShownUrl = this.webhookUrl;
+    this.webhookHasAuth = webhookHasAuth;
     this.webhookDropAuth = false;
     this.webhookTokenFile = str(w.bearerTokenFile);
     this.webhookMinSeverity = oneOf(w.minSeverity, ['info', 'warning', 'critical'] as const, 'warning');
@@ -271,17 +240,13 @@ export class SettingsState {
   }
 
   /**
-   * The webhook URL to write, or undefined to leave the stored one alone. Credentials typed into
-   * the field replace the stored ones; otherwise the stored ones are put back on the new URL
-   * unless "Remove" was chosen.
+   * The webhook URL to write, or undefined to leave the stored one alone. The backend keeps the
+   * stored credentials on a URL sent without any (also a new one), replaces them with credentials
+   * typed into the field, and drops them when "Remove" was chosen (`clearSecrets`).
    */
   private webhookUrlPatch(): string | undefined {
     const typed = this.webhookUrl.trim();
-    if (typed === this.#webhookShownUrl && !this.webhookDropAuth) return undefined;
-    const split = splitCredentials(typed);
-    if (split.auth || !this.#webhookAuth || this.webhookDropAuth || typed === '') return typed;
-    // not a URL: sent as typed, and the server says why next to the field
-    return withCredentials(typed, this.#webhookAuth) ?? typed;
+    return typed === this.#webhookShownUrl ? undefined : typed;
   }
 
   async loadRules(): Promise<void> {
@@ -348,7 +313,7 @@ export class SettingsState {
     this.targets = this.targets.filter((_, k) => k !== i);
   }
 
-  private patchFor(section: SectionId): { patch: Json; paths: string[] } {
+  private patchFor(section: SectionId): { patch: Json; paths: string[]; clearSecrets?: SecretPath[] } {
     switch (section) {
       case 'monitor': {
         const current = obj(obj(this.view?.config.monitor).rules);
@@ -466,6 +431,7 @@ export class SettingsState {
             },
           },
           paths: FLEET_PATHS,
+          ...(this.webhookDropAuth ? { clearSecrets: ['fleet.webhook.url' as const] } : {}),
         };
       }
       case 'desktop':
@@ -506,7 +472,7 @@ export class SettingsState {
   }
 
   async save(section: SectionId): Promise<boolean> {
-    const { patch, paths } = this.patchFor(section);
+    const { patch, paths, clearSecrets } = this.patchFor(section);
     const cleared = Object.fromEntries(
       Object.entries(this.errors).filter(([k]) => !paths.includes(k) && k !== `_${section}`),
     );
@@ -519,7 +485,7 @@ export class SettingsState {
     this.saving = section;
     this.saved = null;
     try {
-      this.apply(await api.invoke('config:set', { patch }));
+      this.apply(await api.invoke('config:set', clearSecrets ? { patch, clearSecrets } : { patch }));
       this.saved = section;
       if (section === 'monitor') void this.loadRules();
       return true;
