@@ -8,7 +8,7 @@ export const assistantLlmConfig = z.object({
   /** An OpenAI-compatible API base (Ollama: http://127.0.0.1:11434/v1, llama.cpp server: http://127.0.0.1:8080/v1). */
   baseUrl: z.string().max(500).default('http://127.0.0.1:11434/v1'),
   model: z.string().max(200).default('llama3.2'),
-  /** Sent as a Bearer token when set (prefer the env AINL_ASSISTANT__LLM__APIKEY … or a 0600 config file). */
+  /** Sent as a Bearer token when set (prefer the env AINL_ASSISTANT__LLM__API_KEY or a 0600 config file). */
   apiKey: z.string().max(500).default(''),
   /** Whole-request timeout; on timeout the offline candidates are used. */
   timeoutMs: z.number().int().min(200).max(120000).default(8000),
