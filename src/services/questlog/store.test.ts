@@ -92,7 +92,7 @@ describe('QuestlogStore', () => {
     expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'data', 'questlog.db')).mode & 0o777).toBe(0o600);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
     expect(store.integrityCheck()).toBe('ok');
   });
 
@@ -175,7 +175,7 @@ describe('QuestlogStore', () => {
     v1.close();
     const up = QuestlogStore.open(file);
     try {
-      expect(up.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(up.db.pragma('user_version', { simple: true })).toBe(3);
       expect(
         up.db
           .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'commands_ai'")

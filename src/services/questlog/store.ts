@@ -122,7 +122,29 @@ const MIGRATIONS: string[] = [
   `
   DROP TRIGGER IF EXISTS commands_ai;
   `,
+  // 3: rows written by a writer that does not index them (a version 1 daemon still running after
+  // an upgrade dropped its trigger) are indexed here and caught up later (ftsCurrent). A row is in
+  // the index when commands_fts_docsize has its id; the delete and update triggers touch the index
+  // only for such rows, since an FTS5 'delete' of a row it never had fails as SQLITE_CORRUPT_VTAB.
+  `
+  DROP TRIGGER IF EXISTS commands_ad;
+  DROP TRIGGER IF EXISTS commands_au;
+  CREATE TRIGGER commands_ad AFTER DELETE ON commands
+  WHEN EXISTS (SELECT 1 FROM commands_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO commands_fts(commands_fts, rowid, command) VALUES ('delete', old.id, old.command);
+  END;
+  CREATE TRIGGER commands_au AFTER UPDATE OF command ON commands
+  WHEN EXISTS (SELECT 1 FROM commands_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO commands_fts(commands_fts, rowid, command) VALUES ('delete', old.id, old.command);
+    INSERT INTO commands_fts(rowid, command) VALUES (new.id, new.command);
+  END;
+  INSERT INTO commands_fts(rowid, command) SELECT c.id, c.command FROM commands c
+    WHERE NOT EXISTS (SELECT 1 FROM commands_fts_docsize d WHERE d.id = c.id);
+  `,
 ];
+
+/** The schema version this program creates and upgrades to (`PRAGMA user_version`). */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -284,6 +306,7 @@ export class QuestlogStore {
       }).immediate();
       version = next;
     }
+    this.ftsCurrent();
     for (const f of [this.file, `${this.file}-wal`, `${this.file}-shm`]) {
       try {
         chmodSync(f, 0o600);
@@ -299,6 +322,40 @@ export class QuestlogStore {
     if (version > MIGRATIONS.length) {
       throw new Problem('unavailable', `${this.file} has schema version ${version}, newer than this program`);
     }
+  }
+
+  /**
+   * Whether the trigram index covers every command row, after indexing the rows past the last
+   * indexed id if this connection may write. Such rows come from writers that do not index (a
+   * daemon of an older version still running after an upgrade); ids only grow, so they are always
+   * above the last indexed one. A read-only connection cannot index them: its queries then go
+   * without the index (plain scans, slower but complete) until a writer has caught up. Two max()
+   * lookups when nothing is missing; never throws (a busy database means: without the index).
+   */
+  private ftsCurrent(): boolean {
+    try {
+      const r = this.stmt(
+        `SELECT (SELECT coalesce(max(id), 0) FROM commands) AS last,
+                (SELECT coalesce(max(id), 0) FROM commands_fts_docsize) AS indexed`,
+      ).get() as { last: number; indexed: number };
+      if (r.last <= r.indexed) return true;
+      if (this.readonly) return false;
+      const catchUp = (): void => {
+        this.stmt(
+          'INSERT INTO commands_fts(rowid, command) SELECT id, command FROM commands WHERE id > ?',
+        ).run(this.lastIndexedId());
+      };
+      if (this.db.inTransaction) catchUp();
+      else this.tx(catchUp);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The highest command id in the trigram index (its docsize table has one row per indexed row). */
+  private lastIndexedId(): number {
+    return (this.stmt('SELECT coalesce(max(id), 0) AS n FROM commands_fts_docsize').get() as { n: number }).n;
   }
 
   private stmt(sql: string): Database.Statement {
@@ -439,9 +496,9 @@ export class QuestlogStore {
     const roll = this.newRollup();
     let inserted = 0;
     let lastId: number | null = null;
-    // ids only grow within a write transaction, so the rows of this batch are exactly those above
-    // the current maximum; they are added to the trigram index in one statement at the end
-    const before = (this.stmt('SELECT coalesce(max(id), 0) AS n FROM commands').get() as { n: number }).n;
+    // ids only grow, so the rows of this batch, and any an older writer left unindexed before it,
+    // are exactly those above the last indexed id; they are indexed in one statement at the end
+    const before = this.lastIndexedId();
     const memo = this.textMemo;
     let pending: unknown[][] = [];
     const one = (v: unknown[]): void => {
@@ -626,6 +683,7 @@ export class QuestlogStore {
    * walk every text match and test the filter on each.
    */
   private ftsPays(f: CommandFilter): boolean {
+    if (!(f.query ?? '').trim()) return false;
     if (f.session !== undefined || (f.cwd !== undefined && !f.cwdTree)) return false;
     if (f.since !== undefined || f.until !== undefined) {
       const n = (
@@ -635,7 +693,7 @@ export class QuestlogStore {
       ).n;
       if (n <= 50_000) return false;
     }
-    return true;
+    return this.ftsCurrent();
   }
 
   private commandWhere(
@@ -802,7 +860,7 @@ export class QuestlogStore {
 
   /** Streams every command matching the filter, oldest first (export). */
   *iterateCommands(f: CommandFilter, order: 'newest' | 'oldest' = 'oldest'): Generator<QuestCommand> {
-    const { joins, where, params, order: col } = this.commandWhere(f);
+    const { joins, where, params, order: col } = this.commandWhere(f, this.ftsCurrent());
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const it = this.db
       .prepare(
@@ -1043,7 +1101,7 @@ export class QuestlogStore {
       next = n ? toCommand(n) : null;
     }
     let agg: { runs: number; failures: number | null; avg: number | null };
-    if ([...cmd.command].length >= 3) {
+    if ([...cmd.command].length >= 3 && this.ftsCurrent()) {
       agg = this.stmt(
         `SELECT count(*) AS runs, sum(c.exit > 0) AS failures, avg(CASE WHEN c.duration >= 0 THEN c.duration END) AS avg
          FROM commands_fts f JOIN commands c ON c.id = f.rowid WHERE f.command LIKE ? AND c.command = ?`,
@@ -1099,7 +1157,7 @@ export class QuestlogStore {
     let ids: number[] = [];
     if (hasIds) ids = [...new Set(req.ids)];
     if (filter && this.hasCriteria(filter)) {
-      const { joins, where, params } = this.commandWhere(filter);
+      const { joins, where, params } = this.commandWhere(filter, this.ftsCurrent());
       const found = (
         this.db
           .prepare(`SELECT c.id FROM commands c ${joins} WHERE ${where.join(' AND ')}`)
