@@ -2,9 +2,10 @@
  * Quest Log benchmark: `npm run --silent bench -- questlog --json [--quick] [--ingest-only] [--crash | --crash-only] [--crash-commands N]`.
  *
  * Prints one JSON object: hook_ms_per_command (bash and zsh, built-ins only), insert_p99_ms (single
- * events, autocommit), ingest_rows_per_s (batched spool ingest), search_p95_ms_1m and stats_ms_1m
- * (on a generated 1M-command database, cached in $TMPDIR), bytes_per_1000_events, and with
- * --crash the kill -9 crash test (real bash and zsh through node-pty, daemon killed repeatedly).
+ * events, autocommit), ingest_rows_per_s (batched spool ingest), open_ms_1m (writable open),
+ * search_p95_ms_1m and stats_ms_1m (on a generated 1M-command database, cached in $TMPDIR per
+ * schema version), bytes_per_1000_events, and with --crash the kill -9 crash test (real bash and
+ * zsh through node-pty, daemon killed repeatedly).
  * Progress goes to stderr. Also exports the shell driver and the corpus generator for the tests.
  */
 import { mulberry32 } from '../../src/shared/random';
@@ -22,7 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as pty from 'node-pty';
-import { QuestlogStore, type NewCommand } from '../../src/services/questlog/store';
+import { QuestlogStore, SCHEMA_VERSION, type NewCommand } from '../../src/services/questlog/store';
 import { ingestSpools } from '../../src/services/questlog/spool';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -207,7 +208,7 @@ export function generatedDb(
   dir = join(tmpdir(), 'ainl-questlog-bench'),
 ): { file: string; buildS: number | null } {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `commands-${count}-v2.db`);
+  const file = join(dir, `commands-${count}-v${SCHEMA_VERSION}.db`);
   if (existsSync(file)) return { file, buildS: null };
   const tmp = `${file}.building`;
   rmSync(tmp, { force: true });
@@ -401,6 +402,22 @@ function measureSearch(
   }
   store.close();
   return { p95: pct(all, 95), p50: pct(all, 50), perQuery, filteredP95: pct(filtered, 95) };
+}
+
+/**
+ * Opening the database for writing (as the daemon and the CLI do): migrations checked and the
+ * trigram index's coverage checked (nothing to catch up here). Median of `reps` open + close.
+ */
+function measureOpen(file: string, reps: number): number {
+  QuestlogStore.open(file).close();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const s = QuestlogStore.open(file);
+    ts.push(performance.now() - t0);
+    s.close();
+  }
+  return pct(ts, 50);
 }
 
 function measureStats(file: string, reps: number): { ms: number; filteredMs: number } {
@@ -655,6 +672,9 @@ export async function main(argv: string[]): Promise<void> {
   const sizeBytes = statSync(file).size;
   result.db_bytes = sizeBytes;
   result.bytes_per_1000_commands = Math.round((sizeBytes / size) * 1000);
+
+  log('open …');
+  result[quick ? 'open_ms_100k' : 'open_ms_1m'] = round(measureOpen(file, 21));
 
   log('search …');
   const sr = measureSearch(file, quick ? 5 : 20);
