@@ -1,5 +1,5 @@
 /**
- * `npm run --silent eval -- nl2bash --data FILE.jsonl [--json] [--limit N]`
+ * `npm run --silent eval -- nl2bash --data FILE.jsonl [--json] [--limit N] [--engine JSON] [--no-rules]`
  *
  * Runs the offline engine on lines {"nl", "cmd"} and prints
  * {"count","nlc2cmd_top1","nlc2cmd_top5","exact_top1","p95_ms"} (NLC2CMD-style metric; see
@@ -8,7 +8,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { initBashParser } from '../../src/services/assistant/bash/parser';
-import { OfflineEngine, type EngineOptions } from '../../src/services/assistant/engine/engine';
+import {
+  DEFAULT_ENGINE,
+  OfflineEngine,
+  type EngineOptions,
+} from '../../src/services/assistant/engine/engine';
 import { exactMatch, invocationScore, utilitiesOf } from '../../src/services/assistant/metric/nlc2cmd';
 
 function arg(argv: string[], name: string): string | undefined {
@@ -26,13 +30,46 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const json = argv.includes('--json');
+  const limitGiven = argv.some((a) => a === '--limit' || a.startsWith('--limit='));
+  const limitArg = arg(argv, '--limit') ?? '';
+  const limit = !limitGiven ? Infinity : /^\d+$/.test(limitArg.trim()) ? Number(limitArg) : NaN;
+  if (!(limit > 0)) {
+    process.stderr.write(`nl2bash: --limit needs a positive whole number, got "${limitArg}"\n`);
+    process.exitCode = 2;
+    return;
+  }
+  // every option is checked before the data is read and the engine loaded
+  let tuning: Partial<EngineOptions> | null = null;
+  if (argv.some((a) => a === '--engine' || a.startsWith('--engine='))) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(arg(argv, '--engine') ?? '');
+    } catch {
+      parsed = null;
+    }
+    const known = Object.keys(DEFAULT_ENGINE);
+    if (
+      !parsed ||
+      typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
+      Object.entries(parsed).some(
+        ([k, v]) => !known.includes(k) || typeof v !== 'number' || !Number.isFinite(v),
+      )
+    ) {
+      process.stderr.write(
+        `nl2bash: --engine needs a JSON object of numbers with keys from: ${known.join(', ')}\n`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    tuning = parsed as Partial<EngineOptions>;
+  }
   const data = arg(argv, '--data') ?? process.env.NL2BASH_DEV ?? '/work/shared/data/nl2bash/dev.jsonl';
   if (!existsSync(data)) {
     process.stderr.write(`nl2bash: data file not found: ${data}\n`);
     process.exitCode = 2;
     return;
   }
-  const limit = Number(arg(argv, '--limit') ?? Infinity);
   const rows: Array<{ nl: string; cmd: string }> = [];
   for (const [i, line] of readFileSync(data, 'utf8').split('\n').entries()) {
     if (!line.trim()) continue;
@@ -49,31 +86,7 @@ export async function main(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const engine = OfflineEngine.load();
   if (engine.modelProblem) process.stderr.write(`nl2bash: ${engine.modelProblem}\n`);
-  const tuning = arg(argv, '--engine');
-  if (tuning) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(tuning);
-    } catch {
-      parsed = null;
-    }
-    const known = Object.keys(engine.options);
-    if (
-      !parsed ||
-      typeof parsed !== 'object' ||
-      Array.isArray(parsed) ||
-      Object.entries(parsed).some(
-        ([k, v]) => !known.includes(k) || typeof v !== 'number' || !Number.isFinite(v),
-      )
-    ) {
-      process.stderr.write(
-        `nl2bash: --engine needs a JSON object of numbers with keys from: ${known.join(', ')}\n`,
-      );
-      process.exitCode = 2;
-      return;
-    }
-    engine.options = { ...engine.options, ...(parsed as Partial<EngineOptions>) };
-  }
+  if (tuning) engine.options = { ...engine.options, ...tuning };
   const noRules = argv.includes('--no-rules');
   process.stderr.write(
     `nl2bash: engine loaded in ${(performance.now() - t0).toFixed(0)} ms; ${rows.length} queries\n`,
