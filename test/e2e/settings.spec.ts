@@ -226,4 +226,26 @@ test('the assistant API key is written, then shown only as set, and can be remov
   await sec.getByRole('button', { name: 'Save' }).click();
   await expect(sec.getByTestId('llm-key-state')).toHaveText('Not set', { timeout: 20_000 });
   expect((userConfig().assistant?.llm as { apiKey: string }).apiKey).toBe('');
+
+  // credentials in the endpoint URL are kept out of the page the same way, and can be removed
+  await sec.getByLabel('Endpoint URL').fill('http://me:llm-url-pass@127.0.0.1:11434/v1');
+  await sec.getByRole('button', { name: 'Save' }).click();
+  await expect(sec.getByTestId('llm-url-auth')).toContainText('Credentials set', { timeout: 20_000 });
+  await expect(sec.getByLabel('Endpoint URL')).toHaveValue('http://127.0.0.1:11434/v1');
+  expect(userConfig().assistant?.llm).toMatchObject({ baseUrl: 'http://me:llm-url-pass@127.0.0.1:11434/v1' });
+  await sec.getByLabel('Timeout (ms)').fill('8000');
+  await sec.getByRole('button', { name: 'Save' }).click();
+  await expect
+    .poll(() => userConfig().assistant?.llm, { timeout: 20_000 })
+    .toMatchObject({
+      baseUrl: 'http://me:llm-url-pass@127.0.0.1:11434/v1',
+      timeoutMs: 8000,
+    });
+  // the file is written before the answer comes back: wait for the save to finish
+  await expect(sec.getByRole('button', { name: 'Save' })).toBeEnabled();
+  await sec.getByTestId('llm-url-auth').getByRole('button', { name: 'Remove' }).click();
+  await sec.getByRole('button', { name: 'Save' }).click();
+  await expect(sec.getByTestId('llm-url-auth')).toHaveCount(0, { timeout: 20_000 });
+  expect((userConfig().assistant?.llm as { baseUrl: string }).baseUrl).toBe('http://127.0.0.1:11434/v1');
+  expect(frames.join('\n')).not.toContain('llm-url-pass');
 });

@@ -113,6 +113,9 @@ export class SettingsState {
   // assistant (config:get never carries the key; only view.secrets says whether it is set)
   llmEnabled = $state(false);
   llmBaseUrl = $state('');
+  /** the endpoint URL has user:password@ (the backend keeps it out of the page) */
+  llmBaseUrlHasAuth = $state(false);
+  llmBaseUrlDropAuth = $state(false);
   llmModel = $state('');
   /** a new key typed into the field; the stored one never reaches the page */
   llmApiKey = $state('');
@@ -192,6 +195,8 @@ export class SettingsState {
     this.redactPatterns = (Array.isArray(ql.redactPatterns) ? ql.redactPatterns : []).map(String).join('\n');
     this.llmEnabled = bool(llm.enabled);
     this.llmBaseUrl = str(llm.baseUrl);
+    this.llmBaseUrlHasAuth = view.secrets['assistant.llm.baseUrl'];
+    this.llmBaseUrlDropAuth = false;
     this.llmModel = str(llm.model);
     this.llmApiKey = '';
     this.llmApiKeySet = view.secrets['assistant.llm.apiKey'];
@@ -393,6 +398,7 @@ export class SettingsState {
             'assistant.llm.apiKey',
             'assistant.llm.timeoutMs',
           ],
+          ...(this.llmBaseUrlDropAuth ? { clearSecrets: ['assistant.llm.baseUrl' as const] } : {}),
         };
       case 'fleet': {
         const url = this.webhookUrlPatch();
