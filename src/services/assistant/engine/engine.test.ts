@@ -91,7 +91,8 @@ describe('intent rules', () => {
     expect(first('extract backup.tar.gz')).toBe('tar -xf backup.tar.gz');
     expect(first('kill process named firefox')).toBe('pkill -x firefox');
     expect(first('copy dir1 to /backup recursively')).toBe('cp -r dir1 /backup');
-    expect(first('create a directory called projects')).toBe('mkdir -p projects');
+    expect(first('create a directory called projects')).toBe('mkdir projects');
+    expect(first('create a directory called a/b/c')).toBe('mkdir -p a/b/c');
     expect(first('download https://example.com/file.zip')).toBe('curl -fLO https://example.com/file.zip');
     expect(first('rename all .jpeg files to .jpg')).toBe(
       'for f in *.jpeg; do mv -- "$f" "${f%.jpeg}.jpg"; done',

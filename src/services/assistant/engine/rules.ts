@@ -2,6 +2,7 @@
  * Intent rules: hand-written patterns for everyday requests, with argument filling. They give a
  * precise, explained answer where retrieval over the corpus would be approximate.
  */
+import { matchIntents } from './intents';
 import { extractSlots, type Slot } from './slots';
 
 export interface RuleCandidate {
@@ -13,6 +14,8 @@ export interface RuleCandidate {
 
 export interface RuleContext {
   packageManager?: string | null;
+  /** programs on PATH, when known */
+  commands?: ReadonlySet<string>;
 }
 
 function q(v: string): string {
@@ -20,9 +23,27 @@ function q(v: string): string {
 }
 
 /** Where: "in my home" → ~, "in /var/log" → /var/log, "here" → . */
+/** The usual folders of a home directory, as a request names them ("my downloads folder"). */
+const HOME_DIRS: Record<string, string> = {
+  downloads: 'Downloads',
+  documents: 'Documents',
+  pictures: 'Pictures',
+  photos: 'Pictures',
+  music: 'Music',
+  videos: 'Videos',
+  desktop: 'Desktop',
+  templates: 'Templates',
+  public: 'Public',
+};
+
 function where(text: string, slots: Slot[]): string {
   const path = slots.find((s) => s.kind === 'path');
   if (path) return path.value;
+  const named =
+    /\b(?:my|the)\s+(downloads|documents|pictures|photos|music|videos|desktop|templates|public)\b(?:\s+(?:folder|directory|dir))?/.exec(
+      text,
+    );
+  if (named?.[1]) return `~/${HOME_DIRS[named[1]] ?? named[1]}`;
   if (
     /\b(my )?home( dir(ectory)?| folder)?\b/.test(text) &&
     /\b(in|under|from|within|inside|across)\s+(my\s+|the\s+)?home\b/.test(text)
@@ -55,10 +76,13 @@ const RULES: Array<[string, Rule]> = [
         !/\b(find|list|show|search|locate|which|what|look|delete|remove)\b/.test(t)
       )
         return null;
-      const smaller = /\b(smaller|less|under|below|lower|tinier)\b/.test(t);
+      // "under" is a place ("under /var/log") unless a size follows it
+      const smaller = /\b(smaller|less|below|lower|tinier)\b|\bunder\s+\d/.test(t);
       const dir = where(t, s);
       const del = /\b(delete|remove)\b/.test(t);
-      const cmd = `find ${q(dir)} -type f -size ${smaller ? '-' : '+'}${size.norm}${del ? ' -delete' : ''}`;
+      const ext = s.find((x) => x.kind === 'ext');
+      const name = ext ? ` -name '*.${ext.value}'` : '';
+      const cmd = `find ${q(dir)} -type f${name} -size ${smaller ? '-' : '+'}${size.norm}${del ? ' -delete' : ''}`;
       return {
         command: cmd,
         explanation: `files under ${dir} ${smaller ? 'smaller' : 'larger'} than ${size.value}${del ? ', deleted' : ''}`,
@@ -178,7 +202,7 @@ const RULES: Array<[string, Rule]> = [
     (t) =>
       /\b(disk|drive|partition|filesystem|file system)s?\b.*\b(free|space|usage|full|left|available)\b|\b(free|available|space) (is )?(left|free|available)\b|\b(free|available) (disk )?space\b|\bhow full\b/.test(
         t,
-      ) && !/\b(director|folder|files?)\b/.test(t)
+      ) && !/\b(director(y|ies)|folders?|files?|sorted|sort|this|here)\b/.test(t)
         ? {
             command: 'df -h',
             explanation: 'free and used space of every mounted file system',
@@ -191,11 +215,11 @@ const RULES: Array<[string, Rule]> = [
     'dir-usage',
     (t, s) =>
       /\b(size of|how big|disk usage|space used|how much space)\b/.test(t) &&
-      /\b(director|folder|this|here|\/)/.test(t)
+      /\b(director|folder|this|here|\/|my (downloads|documents|pictures|photos|music|videos|desktop))/.test(t)
         ? {
             command: `du -sh ${q(where(t, s))}`,
             explanation: `total size of ${where(t, s)}`,
-            confidence: 0.85,
+            confidence: 0.9,
             rule: 'dir-usage',
           }
         : null,
@@ -219,7 +243,8 @@ const RULES: Array<[string, Rule]> = [
     (t) => {
       if (
         !/\bprocess(es)?\b|\bprograms?\b|\bapps?\b/.test(t) ||
-        !/\b(most|top|heav|hog|using|consum|eat)/.test(t)
+        !/\b(most|top|heav|hog|using|consum|eat)/.test(t) ||
+        /\bport\b/.test(t)
       )
         return null;
       const n = count(t, 10);
@@ -256,7 +281,7 @@ const RULES: Array<[string, Rule]> = [
       return {
         command: `ss -ltnp 'sport = :${port.value}'`,
         explanation: `what is listening on TCP port ${port.value}`,
-        confidence: 0.85,
+        confidence: 0.9,
         rule: 'port',
       };
     },
@@ -303,53 +328,26 @@ const RULES: Array<[string, Rule]> = [
     },
   ],
   [
-    'archive',
-    (t, s) => {
-      const target = s.find((x) => x.kind === 'path' || x.kind === 'file' || x.kind === 'quoted');
-      if (/\b(extract|unpack|untar|decompress|unzip)\b/.test(t) && target) {
-        if (/\.zip$/.test(target.value))
-          return {
-            command: `unzip ${q(target.value)}`,
-            explanation: `extracts ${target.value}`,
-            confidence: 0.88,
-            rule: 'archive',
-          };
-        return {
-          command: `tar -xf ${q(target.value)}`,
-          explanation: `extracts ${target.value} (any compression)`,
-          confidence: 0.88,
-          rule: 'archive',
-        };
-      }
-      if (/\b(compress|archive|tar|zip up|pack)\b/.test(t) && target) {
-        const name = target.value.replace(/\/+$/, '').split('/').pop() || 'archive';
-        return {
-          command: `tar -czf ${q(`${name}.tar.gz`)} ${q(target.value)}`,
-          explanation: `packs ${target.value} into ${name}.tar.gz`,
-          confidence: 0.85,
-          rule: 'archive',
-        };
-      }
-      return null;
-    },
-  ],
-  [
     'list-files',
     (t, s) => {
       if (
         !/^(list|show|display|see)\b/.test(t) ||
         !/\b(files|contents|everything)\b/.test(t) ||
-        /\b(contain|named|called|larger|bigger|smaller|older|newer|modified)\b/.test(t)
+        t.split(/\s+/).length > 10 ||
+        s.some((x) => x.kind === 'ext' || x.kind === 'file' || x.kind === 'size' || x.kind === 'days') ||
+        /\b(contain\w*|named|called|larger|bigger|smaller|older|newer|modified|find|search|sizes?|details|differ\w*|lines?|empty|type|owned|owner|permissions?|recursive\w*|tree|under|extension|names?|paths?|count|number|archive|zip|tar)\b/.test(
+          t,
+        )
       )
         return null;
       const dir = s.find((x) => x.kind === 'path')?.value;
       const hidden = /\b(hidden|dot ?files|all)\b/.test(t);
-      const byTime = /\b(by (date|time)|newest|recent|latest)\b/.test(t);
+      const byTime = /\b(by (\w+ )?(date|time)|newest|recent|latest)\b/.test(t);
       const bySize = /\bby size\b|\blargest first\b/.test(t);
       return {
         command: `ls -l${hidden ? 'a' : ''}h${byTime ? 't' : bySize ? 'S' : ''}${dir ? ` ${q(dir)}` : ''}`,
         explanation: `long listing${hidden ? ' including hidden files' : ''}${byTime ? ', newest first' : bySize ? ', largest first' : ''}, human-readable sizes`,
-        confidence: 0.86,
+        confidence: 0.9,
         rule: 'list-files',
       };
     },
@@ -358,11 +356,11 @@ const RULES: Array<[string, Rule]> = [
     'processes',
     (t) =>
       /\b(show|list|display|see)\b.*\b(running |all )?process(es)?\b/.test(t) &&
-      !/\b(most|top|port|named|called|memory|cpu)\b/.test(t)
+      !/\b(most|top|port|named|called|memory|cpu|tree|hierarchy|forest)\b/.test(t)
         ? {
             command: 'ps aux',
             explanation: 'every running process with its user, CPU and memory use',
-            confidence: 0.86,
+            confidence: 0.9,
             rule: 'processes',
           }
         : null,
@@ -385,7 +383,7 @@ const RULES: Array<[string, Rule]> = [
       return {
         command: `pkill -x ${q(name)}`,
         explanation: `sends SIGTERM to processes named exactly ${name}`,
-        confidence: 0.84,
+        confidence: 0.9,
         rule: 'kill-by-name',
       };
     },
@@ -425,9 +423,11 @@ const RULES: Array<[string, Rule]> = [
         /\b(?:create|make|new)\s+(?:a\s+)?(?:new\s+)?(?:directory|folder|dir)\s+(?:called|named)?\s*["']?([\w./~-]+)["']?/.exec(
           t,
         );
-      if (!m?.[1]) return null;
+      if (!m?.[1] || ['in', 'with', 'for', 'the', 'a', 'and', 'on', 'at', 'to', 'that'].includes(m[1]))
+        return null;
+      const parents = m[1].includes('/') || /\b(parents?|nested|intermediate)\b/.test(t);
       return {
-        command: `mkdir -p ${q(m[1])}`,
+        command: `mkdir ${parents ? '-p ' : ''}${q(m[1])}`,
         explanation: `creates the directory ${m[1]} (and missing parents)`,
         confidence: 0.86,
         rule: 'mkdir',
@@ -464,7 +464,15 @@ const RULES: Array<[string, Rule]> = [
   [
     'tree',
     (t, s) => {
-      if (!/\b(tree|structure|hierarchy)\b/.test(t) || !/\b(director\w*|folders?|dirs?|files?)\b/.test(t))
+      // "show the directory tree" is a picture of it; "all files in the directory tree" means recursively
+      if (
+        !/^(please\s+)?(show|display|print|draw|view|see|visuali[sz]e)\b/.test(t) ||
+        !/\b(tree|structure|hierarchy)\b/.test(t) ||
+        !/\b(director\w*|folders?|dirs?|files?)\b/.test(t) ||
+        /\b(all|every|each|any)\b.*\b(files?|director\w*)\b.*\btree\b|\b(under|in|below|within|of) (the |this |a )?(current |given |whole |entire )?(director\w*|folder) tree\b.*\b(that|which|whose|with|named|containing)\b/.test(
+          t,
+        )
+      )
         return null;
       const dir = s.find((x) => x.kind === 'path')?.value;
       const m = /\b(\d)\s+levels?\b/.exec(t);
@@ -513,30 +521,6 @@ const RULES: Array<[string, Rule]> = [
     },
   ],
   [
-    'install',
-    (t, _s, ctx) => {
-      const m = /\binstall\s+(?:the\s+)?(?:package\s+)?([a-z0-9][a-z0-9+.-]*)\b/.exec(t);
-      if (!m?.[1] || ['a', 'an', 'the', 'package', 'packages', 'it'].includes(m[1])) return null;
-      const pm = ctx.packageManager ?? 'apt';
-      const cmd =
-        pm === 'dnf' || pm === 'yum'
-          ? `sudo ${pm} install ${m[1]}`
-          : pm === 'pacman'
-            ? `sudo pacman -S ${m[1]}`
-            : pm === 'zypper'
-              ? `sudo zypper install ${m[1]}`
-              : pm === 'apk'
-                ? `sudo apk add ${m[1]}`
-                : `sudo apt install ${m[1]}`;
-      return {
-        command: cmd,
-        explanation: `installs the package ${m[1]} with ${pm}`,
-        confidence: 0.85,
-        rule: 'install',
-      };
-    },
-  ],
-  [
     'system-info',
     (t) => {
       if (/\bkernel (version|release)\b|\bwhich kernel\b/.test(t))
@@ -553,7 +537,11 @@ const RULES: Array<[string, Rule]> = [
           confidence: 0.88,
           rule: 'system-info',
         };
-      if (/\b(which|what) (distro|distribution|os|linux)\b|\bos version\b/.test(t))
+      if (
+        /\b(which|what) (distro|distribution|os|linux)\b|\bos version\b|\bversion of (debian|ubuntu|fedora|linux|mint|the os|os|this (os|system|distro))\b|\b(debian|ubuntu|fedora|mint) version\b/.test(
+          t,
+        )
+      )
         return {
           command: 'cat /etc/os-release',
           explanation: 'the distribution name and version',
@@ -585,23 +573,26 @@ const RULES: Array<[string, Rule]> = [
         return {
           command: 'git reset --soft HEAD~1',
           explanation: 'undoes the last commit, keeping its changes staged',
-          confidence: 0.86,
+          confidence: 0.9,
           rule: 'git',
         };
-      if (/\b(current|which) branch\b/.test(t))
+      if (/\b(current|which|what)( git)? branch\b/.test(t))
         return {
           command: 'git branch --show-current',
           explanation: 'the name of the current branch',
-          confidence: 0.88,
+          confidence: 0.9,
           rule: 'git',
         };
-      if (/\b(recent|last) commits?\b|\bcommit history\b|\bgit log\b/.test(t))
+      const last = /\b(?:recent|last|latest)\s+(?:(\d{1,4})\s+)?commits?\b/.exec(t);
+      if (last || /\bcommit history\b|\bgit log\b/.test(t)) {
+        const n = last?.[1] ?? '10';
         return {
-          command: 'git log --oneline -n 10',
-          explanation: 'the last 10 commits, one per line',
-          confidence: 0.85,
+          command: `git log --oneline -n ${n}`,
+          explanation: `the last ${n} commits, one per line`,
+          confidence: 0.9,
           rule: 'git',
         };
+      }
       if (/\b(changes|status|modified)\b/.test(t))
         return {
           command: 'git status --short',
@@ -610,27 +601,6 @@ const RULES: Array<[string, Rule]> = [
           rule: 'git',
         };
       return null;
-    },
-  ],
-  [
-    'service',
-    (t, s) => {
-      const m =
-        /\b(restart|start|stop|status of|enable|disable)\s+(?:the\s+)?([a-z0-9@._-]+)\s+(service|daemon|unit)\b/.exec(
-          t,
-        ) ??
-        /\b(restart|start|stop|enable|disable)\s+(?:the\s+)?(?:service|daemon|unit)\s+([a-z0-9@._-]+)/.exec(
-          t,
-        );
-      void s;
-      if (!m?.[1] || !m[2]) return null;
-      const verb = m[1] === 'status of' ? 'status' : m[1];
-      return {
-        command: `${verb === 'status' ? '' : 'sudo '}systemctl ${verb} ${m[2]}`,
-        explanation: `${verb} of the systemd unit ${m[2]}`,
-        confidence: 0.86,
-        rule: 'service',
-      };
     },
   ],
 ];
@@ -648,5 +618,14 @@ export function applyRules(request: string, ctx: RuleContext = {}): RuleCandidat
       // a rule never breaks the engine
     }
   }
+  for (const m of matchIntents({
+    t,
+    raw: request,
+    slots,
+    packageManager: ctx.packageManager ?? null,
+    commands: ctx.commands,
+  }))
+    if (!out.some((o) => o.command === m.answer.command))
+      out.push({ ...m.answer, confidence: m.confidence, rule: m.id });
   return out.sort((a, b) => b.confidence - a.confidence);
 }

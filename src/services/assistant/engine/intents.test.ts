@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { applyRules } from './rules';
+
+const first = (request: string, ctx: Parameters<typeof applyRules>[1] = {}): string | undefined =>
+  applyRules(request, ctx)[0]?.command;
+
+describe('everyday intents', () => {
+  it.each([
+    ['restart nginx', 'sudo systemctl restart nginx'],
+    ['stop the docker service', 'sudo systemctl stop docker'],
+    ['enable the frobd service', 'sudo systemctl enable frobd'],
+    ['make docker start at boot', 'sudo systemctl enable docker'],
+    ['stop cups from starting at boot', 'sudo systemctl disable cups'],
+    ['is ssh running?', 'systemctl status ssh'],
+    ['show the status of the ssh service', 'systemctl status ssh'],
+    ['is firefox running', 'pgrep -a firefox'],
+    ['reload systemd units', 'sudo systemctl daemon-reload'],
+    ['show logs of the cups service', 'journalctl -u cups'],
+    ['follow the nginx logs', 'journalctl -u nginx -f'],
+    ['show errors from the journal since yesterday', 'journalctl -p err --since yesterday'],
+    ['show the last 50 lines of syslog', 'tail -n 50 /var/log/syslog'],
+    ['follow the nginx error log', 'sudo tail -f /var/log/nginx/error.log'],
+    ['show kernel messages', 'sudo dmesg -T'],
+  ])('services and logs: %s', (request, command) => {
+    expect(first(request)).toBe(command);
+  });
+
+  it.each([
+    ['install htop', 'apt', 'sudo apt install htop'],
+    ['install htop', 'pacman', 'sudo pacman -S htop'],
+    ['remove the package vlc', 'dnf', 'sudo dnf remove vlc'],
+    ['update all packages', 'apt', 'sudo apt update && sudo apt upgrade'],
+    ['update all packages', 'pacman', 'sudo pacman -Syu'],
+    ['refresh the package lists', 'apt', 'sudo apt update'],
+    ['which package owns /usr/bin/curl', 'apt', 'dpkg -S /usr/bin/curl'],
+    ['which package owns /usr/bin/curl', 'dnf', 'rpm -qf /usr/bin/curl'],
+    ['list installed packages containing python', 'apt', 'dpkg -l | grep -i python'],
+    ['is curl installed?', 'apt', 'dpkg -s curl'],
+    ['search for a package that provides pdf tools', 'apt', 'apt search pdf'],
+  ])('packages follow the package manager: %s (%s)', (request, pm, command) => {
+    expect(first(request, { packageManager: pm })).toBe(command);
+  });
+
+  it('tells a program to uninstall from a file to delete by what is on PATH', () => {
+    const commands = new Set(['htop', 'ls']);
+    expect(first('remove htop', { packageManager: 'apt', commands })).toBe('sudo apt remove htop');
+    expect(first('please remove vlc', { packageManager: 'apt', commands })).toBe('sudo apt remove vlc');
+    expect(first('remove notes', { packageManager: 'apt', commands })).toBe('rm notes');
+    expect(first('delete the folder build', { commands })).toBe('rm -r build');
+  });
+
+  it.each([
+    ['add user bob to the docker group', 'sudo usermod -aG docker bob'],
+    ['create a new user alice', 'sudo adduser alice'],
+    ['change the owner of /srv/www to www-data recursively', 'sudo chown -R www-data /srv/www'],
+    ['give everyone read access to notes.txt', 'chmod a+r notes.txt'],
+    ['set permissions of secret.key so only i can read it', 'chmod 600 secret.key'],
+    ['who owns /etc/shadow and what are its permissions?', 'ls -l /etc/shadow'],
+    ['set the permissions of run.sh to 755', 'chmod 755 run.sh'],
+  ])('users and permissions: %s', (request, command) => {
+    expect(first(request)).toBe(command);
+  });
+
+  it.each([
+    ['ping google.com 5 times', 'ping -c 5 google.com'],
+    ['show my public ip', 'curl -s https://ifconfig.me'],
+    ['copy report.pdf to bob@server:/tmp', 'scp report.pdf bob@server:/tmp'],
+    ['ssh into server.example.com as root', 'ssh root@server.example.com'],
+    ['connect to 192.168.1.10 as root on port 2222', 'ssh -p 2222 root@192.168.1.10'],
+    ['generate an ssh key', 'ssh-keygen -t ed25519'],
+    ['which process uses port 8080', "ss -ltnp 'sport = :8080'"],
+  ])('network: %s', (request, command) => {
+    expect(first(request)).toBe(command);
+  });
+
+  it.each([
+    ['show cpu info', 'lscpu'],
+    ['what cpu do i have', 'lscpu'],
+    ['list usb devices', 'lsusb'],
+    ['list block devices', 'lsblk'],
+    ['show mounted filesystems', 'findmnt'],
+    ['mount /dev/sdb1 on /mnt', 'sudo mount /dev/sdb1 /mnt'],
+    ['set the timezone to Europe/Berlin', 'sudo timedatectl set-timezone Europe/Berlin'],
+    ['shut down in 10 minutes', 'sudo shutdown -h +10'],
+    ['reboot the machine', 'sudo systemctl reboot'],
+    ['what version of debian is this?', 'cat /etc/os-release'],
+    ['what is using the most memory', 'ps aux --sort=-%mem | head -n 11'],
+    ['show the process tree', 'ps -ef --forest'],
+    ['kill process 1234', 'kill 1234'],
+    ['watch memory usage every 5 seconds', 'watch -n 5 free -h'],
+  ])('system: %s', (request, command) => {
+    expect(first(request)).toBe(command);
+  });
+
+  it.each([
+    ['show the current git branch', 'git branch --show-current'],
+    ['show the last 5 commits', 'git log --oneline -n 5'],
+    ['undo my last commit but keep the changes', 'git reset --soft HEAD~1'],
+    ['create a new branch called feature-login and switch to it', 'git switch -c feature-login'],
+    ['discard my changes to config.yml', 'git restore config.yml'],
+    ['list all branches', 'git branch -a'],
+  ])('git: %s', (request, command) => {
+    expect(first(request)).toBe(command);
+  });
+
+  it.each([
+    ['compress the logs folder into a tar.gz', 'tar -czf logs.tar.gz logs'],
+    ['zip the docs directory', 'zip -r docs.zip docs'],
+    ['unzip photos.zip into ~/Pictures', 'unzip photos.zip -d ~/Pictures'],
+    ['list the contents of archive.tar', 'tar -tf archive.tar'],
+    ['sort names.txt and remove duplicates', 'sort -u names.txt'],
+    ['count how many times each line appears in access.log', 'sort access.log | uniq -c | sort -rn'],
+    ['replace foo with bar in config.ini', "sed -i 's/foo/bar/g' config.ini"],
+    ['print the first column of data.csv', "awk -F, '{print $1}' data.csv"],
+    ['search for TODO in all .py files in src', "grep -rn --include='*.py' TODO src"],
+    ['which files in /etc mention PermitRootLogin', 'grep -rl PermitRootLogin /etc'],
+    ['how many lines in access.log contain 404?', 'grep -c 404 access.log'],
+    ['find lines containing error in app.log, ignore case', 'grep -ni error app.log'],
+    ['count lines in all python files', "find . -type f -name '*.py' -exec wc -l {} +"],
+    ['how big is my Downloads folder', 'du -sh ~/Downloads'],
+    [
+      'find all .log files under /var/log bigger than 100 MB',
+      "find /var/log -type f -name '*.log' -size +100M",
+    ],
+    [
+      'run backup.sh every day at 2am',
+      '(crontab -l 2>/dev/null; echo "0 2 * * * $PWD/backup.sh") | crontab -',
+    ],
+    ['list cron jobs', 'crontab -l'],
+  ])('files, text and archives: %s', (request, command) => {
+    expect(first(request)).toBe(command);
+  });
+
+  it('leaves the long, corpus-style descriptions that a rule would only half answer alone', () => {
+    // "directory tree" means recursively here, not the `tree` program
+    expect(
+      applyRules('Apply script ./group.sed to all regular files of the current directory tree').map(
+        (r) => r.rule,
+      ),
+    ).not.toContain('tree');
+    expect(first('show the directory tree of /etc')).toBe('tree -L 2 /etc');
+    // copying to a host is rsync/scp, not a tarball
+    expect(
+      applyRules('Archive "/source" to "/dst/" on host "remoteserver" as user "user"').map((r) => r.rule),
+    ).not.toContain('archive-create');
+    // "/backup" is a place, not a request to back up
+    expect(first('copy dir1 to /backup recursively')).toBe('cp -r dir1 /backup');
+    // a directory of logs is not a log file to tail
+    expect(applyRules('find files in /var/log modified today').map((r) => r.rule)).not.toContain('log-file');
+  });
+
+  it('never fails on odd input', () => {
+    for (const r of [
+      '',
+      ' ',
+      'restart',
+      'install',
+      'remove',
+      '((((',
+      'ssh to',
+      'chmod to 999',
+      'x'.repeat(5000),
+    ])
+      expect(() => applyRules(r, { packageManager: 'apt', commands: new Set() })).not.toThrow();
+    expect(first('restart the')).toBeUndefined();
+  });
+});
