@@ -48,6 +48,19 @@ export interface EngineOptions {
   temperature: number;
   /** best candidates (by expected score) the list's second to fifth entries are chosen from */
   shortlist: number;
+  /** an intent rule at least this confident is put first, unless the model is sure of another answer */
+  ruleFirst: number;
+  /** the model is sure when its best candidate's expected score reaches this… */
+  modelTrust: number;
+  /** …and the rule's expected score is more than this below it */
+  ruleMargin: number;
+  /**
+   * a longer request usually says more than a rule understood: the rule then only takes second
+   * place; `find` requests combine conditions (name, size, age, type) that rules catch only in
+   * part, so they lead only when short, other (single-purpose) rules up to the second length
+   */
+  ruleLeadWords: number;
+  ruleLeadWordsAtomic: number;
 }
 
 export const DEFAULT_ENGINE: EngineOptions = {
@@ -61,6 +74,11 @@ export const DEFAULT_ENGINE: EngineOptions = {
   ruleBonus: 0.2,
   shortlist: 60,
   temperature: 1,
+  ruleFirst: 0.88,
+  modelTrust: 2,
+  ruleMargin: 0,
+  ruleLeadWords: 6,
+  ruleLeadWordsAtomic: 10,
 };
 
 export interface TranslateOptions extends RuleContext {
@@ -150,6 +168,7 @@ export class OfflineEngine {
   options: EngineOptions = { ...DEFAULT_ENGINE };
   /** why the learned model could not be used (the engine then answers from retrieval alone) */
   modelProblem: string | null = null;
+  lastLead: { topMean: number; leadMean: number } | null = null;
   private readonly entries: KbEntry[];
   /** sequence → its known structures, most frequent first */
   private readonly structures = new Map<string, string[]>();
@@ -429,6 +448,29 @@ export class OfflineEngine {
       };
       if (rule.confidence >= 0.85) out.splice(Math.min(1, out.length), 0, c);
       else if (out.length < limit) out.push(c);
+    }
+    // a confident intent rule is what the user asked for: it leads (rules come most confident first)
+    const lead = rules[0];
+    const words = text.trim().split(/\s+/).length;
+    const topMean = ranked[0]?.mean ?? -1;
+    const leadMean = lead ? (pool.get(`rule:${lead.command}`)?.mean ?? -1) : -1;
+    this.lastLead = { topMean, leadMean };
+    if (
+      lead &&
+      lead.confidence >= o.ruleFirst &&
+      (topMean < o.modelTrust || leadMean >= topMean - o.ruleMargin) &&
+      (words <= o.ruleLeadWords ||
+        (words <= o.ruleLeadWordsAtomic && !/^(sudo\s+)?find\b/.test(lead.command))) &&
+      out[0]?.command !== lead.command
+    ) {
+      const at = out.findIndex((e) => e.command === lead.command);
+      const [c] = at >= 0 ? out.splice(at, 1) : [];
+      out.unshift({
+        command: lead.command,
+        confidence: Math.max(c?.confidence ?? 0, lead.confidence * 0.9),
+        explanation: lead.explanation,
+        origin: 'rule',
+      });
     }
     return out.slice(0, limit);
   }
