@@ -181,6 +181,38 @@ describe('assistant module', () => {
     }
   });
 
+  it('answers everyday requests with the intent first, and never leads with a destructive adaptation', async () => {
+    type C = { command: string; risk: string; explanation: string; needsInstall?: unknown };
+    const suggest = async (request: string): Promise<C[]> =>
+      ((await call('assistant:suggest', { request, cwd: root })) as { value: { candidates: C[] } }).value
+        .candidates;
+    expect((await suggest('restart nginx'))[0]?.command).toBe('sudo systemctl restart nginx');
+    expect((await suggest('show the last 20 lines of syslog'))[0]?.command).toBe(
+      'tail -n 20 /var/log/syslog',
+    );
+    // adapted examples ("adapted from a similar example") that are dangerous, or need a program
+    // this machine lacks, come after every harmless one that runs here
+    let mixed = 0;
+    for (const request of [
+      'clean up my folder',
+      'get rid of old stuff',
+      'remove the junk',
+      'wipe the temp files',
+      'erase everything in tmp',
+      'free up some space',
+    ]) {
+      const cs = await suggest(request);
+      const late = (c: C): boolean =>
+        c.explanation.includes('adapted from a similar example') &&
+        (c.risk === 'dangerous' || c.needsInstall !== undefined);
+      const firstLate = cs.findIndex(late);
+      const lastFine = cs.map((c) => !late(c)).lastIndexOf(true);
+      if (firstLate >= 0 && lastFine >= 0) mixed++;
+      if (firstLate >= 0) expect(lastFine).toBeLessThan(firstLate);
+    }
+    expect(mixed).toBeGreaterThan(0);
+  });
+
   it('explains and checks commands', async () => {
     const e = (await call('assistant:explain', { command: 'tar -xzvf a.tgz -C /tmp' })) as {
       ok: true;

@@ -21,7 +21,7 @@ import {
   type ShellContext,
 } from './context';
 import { OfflineEngine } from './engine/engine';
-import { explainSync, type Explanation } from './explain/explain';
+import { explainSync, prefetchWhatis, type Explanation } from './explain/explain';
 import { AssistantHistory, type HistoryRow, type HistoryStats, type Outcome } from './history';
 import { askLlm, LlmError } from './llm';
 import { checkCommandSync, type SafetyVerdict } from './safety/check';
@@ -216,24 +216,41 @@ export class AssistantService {
       }
     }
 
-    const offline = engine.translate(request, { limit: 5, packageManager: ctx.packageManager });
+    const offline = engine.translate(request, {
+      limit: 5,
+      packageManager: ctx.packageManager,
+      commands: ctx.commands,
+    });
+    // one `whatis` run for every program the explanations will name
+    prefetchWhatis(offline.flatMap((o) => programsOf(o.command)));
+    // an adapted example is approximate: one that is destructive, or needs a program this machine
+    // lacks (yum on Debian), never comes before one that is harmless and runs here
+    const later: Candidate[] = [];
     for (const o of offline) {
       if (candidates.some((c) => c.command === o.command)) continue;
       const why = o.origin === 'retrieval' ? `${briefly(o.command)}; ${o.explanation}` : o.explanation;
-      candidates.push(this.candidateFrom(o.command, o.confidence, why, 'offline', ctx));
+      const c = this.candidateFrom(o.command, o.confidence, why, 'offline', ctx);
+      if (o.origin === 'retrieval' && (c.risk === 'dangerous' || c.risk === 'blocked' || c.needsInstall))
+        later.push(c);
+      else candidates.push(c);
     }
+    candidates.push(...later);
+    const lateSet = new Set(later);
 
     if (cfg.learnFromHistory) {
       for (const c of candidates)
         c.confidence = Math.max(0, Math.min(1, c.confidence + this.history.bonus(c.command)));
       const llmFirst = candidates.filter((c) => c.source === 'llm');
       const rest = candidates.filter((c) => c.source !== 'llm');
-      // keep the engine's first choice unless history clearly prefers another
+      // keep the engine's first choice unless history clearly prefers another; the candidates put
+      // last above stay after the others
+      const byRank = (a: Candidate, b: Candidate): number =>
+        Number(lateSet.has(a)) - Number(lateSet.has(b)) || b.confidence - a.confidence;
       const [head, ...tail] = rest;
-      tail.sort((a, b) => b.confidence - a.confidence);
+      tail.sort(byRank);
       const reordered = head ? [head, ...tail] : tail;
-      if (head && tail[0] && tail[0].confidence > head.confidence + 0.1)
-        reordered.sort((a, b) => b.confidence - a.confidence);
+      if (head && tail[0] && !lateSet.has(tail[0]) && tail[0].confidence > head.confidence + 0.1)
+        reordered.sort(byRank);
       candidates = [...llmFirst, ...reordered];
     }
 

@@ -39,6 +39,33 @@ function runWhatis(name: string): string | null {
 }
 
 /** The man page one-liner (`whatis`), if man-db is installed; cached, 500 ms limit. */
+/**
+ * Looks up many names with one `whatis` run (a run costs tens of milliseconds, most of it start-up)
+ * and caches the answers, including "none", so the explanations that follow cost no process.
+ */
+export function prefetchWhatis(names: Iterable<string>): void {
+  const todo = [...new Set(names)].filter((n) => /^[\w.+-]{1,64}$/.test(n) && !whatisCache.has(n));
+  if (todo.length === 0) return;
+  let text: string;
+  try {
+    text = execFileSync('whatis', todo, {
+      encoding: 'utf8',
+      timeout: 1500,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch (err) {
+    // whatis exits non-zero when some name has no page; its output for the others still counts
+    const out = (err as { stdout?: unknown }).stdout;
+    text = typeof out === 'string' ? out : '';
+  }
+  const found = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+\([^)]*\)\s+-\s+(.+)$/.exec(line);
+    if (m?.[1] && m[2] && !found.has(m[1])) found.set(m[1], m[2].trim());
+  }
+  for (const n of todo) whatisCache.set(n, found.get(n) ?? null);
+}
+
 export function whatis(name: string): string | null {
   if (!/^[\w.+-]{1,64}$/.test(name)) return null;
   if (whatisCache.has(name)) return whatisCache.get(name) ?? null;
