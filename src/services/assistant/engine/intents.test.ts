@@ -131,6 +131,32 @@ describe('everyday intents', () => {
     expect(first(request)).toBe(command);
   });
 
+  it.each([
+    ['restart network manager', 'sudo systemctl restart NetworkManager'],
+    ['list running containers', 'docker ps'],
+    ['show logs of container web', 'docker logs web'],
+    ['list all users', 'getent passwd'],
+    ['give bob sudo rights', 'sudo usermod -aG sudo bob'],
+    ['change the group of report.pdf to staff', 'chgrp staff report.pdf'],
+    ['find files owned by bob', 'find . -user bob'],
+    ['find broken symlinks', 'find . -xtype l'],
+    ['how big is ubuntu.iso', 'du -h ubuntu.iso'],
+    ['remove blank lines from notes.txt', "sed -i '/^[[:space:]]*$/d' notes.txt"],
+    ['print line 42 of server.py', "sed -n '42p' server.py"],
+    ['pretty print data.json', 'jq . data.json'],
+    ['run cleanup.sh in 10 minutes', 'echo ./cleanup.sh | at now + 10 minutes'],
+    ['forward local port 8080 to port 80 on example.com', 'ssh -N -L 8080:localhost:80 example.com'],
+    ['sync photos to bob@nas:/backup', 'rsync -av photos bob@nas:/backup'],
+    ['flush the dns cache', 'resolvectl flush-caches'],
+    ['list upgradable packages', 'apt list --upgradable'],
+    ['install ./chrome.deb', 'sudo apt install ./chrome.deb'],
+    ['commit with message "fix typo"', "git commit -m 'fix typo'"],
+    ['show free space on /home', 'df -h /home'],
+    ['what ports are open', 'ss -tulpn'],
+  ])('more everyday requests: %s', (request, command) => {
+    expect(first(request, { packageManager: 'apt' })).toBe(command);
+  });
+
   it('leaves the long, corpus-style descriptions that a rule would only half answer alone', () => {
     // "directory tree" means recursively here, not the `tree` program
     expect(

@@ -226,6 +226,7 @@ const NOT_A_NAME = new Set([
 
 /** The first systemd unit the request names, if any. */
 function unitIn(t: string): string | null {
+  if (/\bnetwork ?manager\b/.test(t)) return 'NetworkManager';
   for (const w of t.split(/[^\w@.-]+/)) {
     const u = unitName(w);
     if (u) return u;
@@ -234,7 +235,7 @@ function unitIn(t: string): string | null {
 }
 
 function unitName(word: string): string | null {
-  const w = word.replace(/\.service$/, '');
+  const w = word.replace(/\.service$/, '').replace(/^network-?manager$/, 'networkmanager');
   if (NOT_A_NAME.has(w)) return null;
   return SERVICES.get(w) ?? null;
 }
@@ -311,6 +312,13 @@ const INTENTS: Intent[] = [
     when: /\b(reload|rescan)\b.*\b(systemd|unit files|units|daemon)\b|\bdaemon-reload\b/,
     confidence: 0.92,
     build: () => answer('sudo systemctl daemon-reload', 'makes systemd re-read its unit files'),
+  },
+  {
+    id: 'service-verb-network-manager',
+    when: /\b(restart|start|stop|reload)\s+(?:the\s+)?(?:network ?manager|networking|the network|network)\b/,
+    confidence: 0.92,
+    build: (m) =>
+      answer(`sudo systemctl ${m[1] as string} NetworkManager`, `${m[1] as string}s NetworkManager`),
   },
   {
     id: 'service-verb',
@@ -1554,6 +1562,292 @@ const INTENTS: Intent[] = [
       /\b(edit|add|change|create|modify)\b/.test(i.t)
         ? answer('crontab -e', 'opens your crontab in the editor')
         : answer('crontab -l', 'your cron jobs'),
+  },
+
+  // ---- more everyday requests
+  {
+    id: 'docker',
+    when: /\b(docker|containers?)\b/,
+    unless: /\b(install|uninstall|service|daemon|at boot|group)\b/,
+    confidence: 0.9,
+    build: (_m, i) => {
+      const t = i.t;
+      const name = /\bcontainer\s+(?:named\s+|called\s+)?([a-z0-9][\w.-]*)/.exec(t)?.[1];
+      const n =
+        name && !['is', 'that', 'which', 'and', 'with', 'logs', 'named', 'called'].includes(name)
+          ? name
+          : undefined;
+      if (/\bimages?\b/.test(t) && /\b(list|show|which|what|all)\b/.test(t))
+        return answer('docker images', 'local Docker images');
+      if (/\blogs?\b/.test(t) && n)
+        return answer(
+          `docker logs${/\bfollow|live|tail\b/.test(t) ? ' -f' : ''} ${n}`,
+          `the output of container ${n}`,
+        );
+      if (/\b(stop)\b/.test(t) && n) return answer(`docker stop ${n}`, `stops container ${n}`);
+      if (/\b(restart)\b/.test(t) && n) return answer(`docker restart ${n}`, `restarts container ${n}`);
+      if (/\b(start)\b/.test(t) && n) return answer(`docker start ${n}`, `starts container ${n}`);
+      if (/\b(shell|exec|enter|get into|log ?in)\b/.test(t) && n)
+        return answer(`docker exec -it ${n} sh`, `a shell inside container ${n}`);
+      if (/\b(remove|delete|clean|prune)\b.*\b(stopped|unused|old|all)\b/.test(t))
+        return answer('docker container prune', 'removes every stopped container (asks first)');
+      if (/\b(all|stopped|exited)\b/.test(t) && /\bcontainers\b/.test(t))
+        return answer('docker ps -a', 'all containers, running or stopped');
+      if (/\b(list|show|which|what|running)\b/.test(t) && /\bcontainers\b/.test(t))
+        return answer('docker ps', 'running containers');
+      if (/\b(disk|space)\b/.test(t))
+        return answer('docker system df', 'disk used by images, containers and volumes');
+      return null;
+    },
+  },
+  {
+    id: 'users-list',
+    when: /\b(list|show|which|what|all)\b.*\b(users|user accounts)\b(?!.*\b(logged|group)\b)|\b(list|show)\b.*\bgroups\b(?!.*\b(am i|i am|my|i'm|user)\b)/,
+    confidence: 0.88,
+    build: (_m, i) =>
+      /\bgroups\b/.test(i.t) && !/\busers\b/.test(i.t)
+        ? answer('getent group', 'every group with its members')
+        : answer('getent passwd', 'every user account (name, UID, home, shell)'),
+  },
+  {
+    id: 'whoami',
+    when: /\bwho am i\b|\b(my|current) user ?name\b|\bwhich user am i\b|\bwhat user am i\b/,
+    confidence: 0.9,
+    build: () => answer('whoami', 'the name of the user you are'),
+  },
+  {
+    id: 'sudo-user',
+    when: /\b(give|grant|make)\s+([a-z_][\w-]*)\s+(sudo|admin|administrator|root) (rights|access|privileges|permissions)\b|\bmake\s+([a-z_][\w-]*)\s+(an? )?(admin|administrator|sudoer)\b|\badd\s+([a-z_][\w-]*)\s+to\s+(the\s+)?sudoers\b/,
+    confidence: 0.92,
+    build: (m) => {
+      const user = (m[2] ?? m[4] ?? m[6]) as string;
+      return ['a', 'the', 'me'].includes(user)
+        ? null
+        : answer(
+            `sudo usermod -aG sudo ${user}`,
+            `lets ${user} use sudo (the sudo group; effective at next login)`,
+          );
+    },
+  },
+  {
+    id: 'chgrp',
+    when: /\bchange\s+(?:the\s+)?group\s+(?:of\s+)?(\S+)\s+to\s+([a-z_][\w-]*)/,
+    confidence: 0.9,
+    build: (m, i) => {
+      const rec = /\brecursive(ly)?\b/.test(i.t) ? '-R ' : '';
+      return answer(
+        `chgrp ${rec}${m[2] as string} ${shq(bare(m[1]) as string)}`,
+        `makes ${m[2] as string} the group of ${m[1] as string}`,
+      );
+    },
+  },
+  {
+    id: 'find-owner-perm',
+    when: /\bfiles?\b.*\b(owned by|belonging to)\s+([a-z_][\w-]*)|\bfiles?\b.*\b(with|having)\s+(?:permissions?|mode)\s+([0-7]{3,4})\b|\bbroken (sym)?links\b/,
+    confidence: 0.9,
+    build: (m, i) => {
+      const dir = i.slots.find((x) => x.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
+      if (/\bbroken (sym)?links\b/.test(i.t))
+        return answer(`find ${shq(dir)} -xtype l`, `symbolic links under ${dir} whose target is missing`);
+      if (m[2]) return answer(`find ${shq(dir)} -user ${m[2]}`, `files under ${dir} owned by ${m[2]}`);
+      return answer(
+        `find ${shq(dir)} -type f -perm ${(m[4] as string).padStart(4, '0')}`,
+        `files under ${dir} with mode ${m[4] as string}`,
+      );
+    },
+  },
+  {
+    id: 'file-size',
+    when: /\b(how big|size of|how large|file size)\b/,
+    confidence: 0.9,
+    build: (_m, i) => {
+      const f = files(i).find((x) => /\.\w+$/.test(x) && !x.endsWith('/'));
+      return f ? answer(`du -h ${shq(f)}`, `the disk space ${f} takes`) : null;
+    },
+  },
+  {
+    id: 'recent-files',
+    when: /\b(recently|last) (modified|changed|edited) files\b|\b(newest|latest|most recent) files\b/,
+    confidence: 0.88,
+    build: (_m, i) => {
+      const n = /\b(\d{1,3})\b/.exec(i.t)?.[1] ?? '10';
+      return answer(`ls -lt | head -n ${Number(n) + 1}`, `the ${n} most recently modified entries here`);
+    },
+  },
+  {
+    id: 'text-lines',
+    when: /\b(blank|empty) lines\b|\bline (\d+) of\b|\bprint line (\d+)\b|\bnumber the lines\b|\bwith line numbers\b|\breverse (the )?(order of )?(the )?lines\b/,
+    unless: /\b(count|how many)\b/,
+    confidence: 0.88,
+    build: (m, i) => {
+      const f = files(i)[0];
+      if (!f) return null;
+      if (/\b(blank|empty) lines\b/.test(i.t))
+        return /\b(remove|delete|strip|drop)\b/.test(i.t)
+          ? answer(`sed -i '/^[[:space:]]*$/d' ${shq(f)}`, `deletes the blank lines of ${f} (in place)`)
+          : answer(`grep -v '^[[:space:]]*$' ${shq(f)}`, `${f} without its blank lines`);
+      const ln = m[2] ?? m[3];
+      if (ln) return answer(`sed -n '${ln}p' ${shq(f)}`, `line ${ln} of ${f}`);
+      if (/\breverse\b/.test(i.t)) return answer(`tac ${shq(f)}`, `${f} last line first`);
+      return answer(`cat -n ${shq(f)}`, `${f} with line numbers`);
+    },
+  },
+  {
+    id: 'json',
+    when: /\b(pretty.?print|format|prettify|indent|view|show)\b.*\.json\b/,
+    confidence: 0.88,
+    build: (_m, i) => {
+      const f = files(i).find((x) => x.endsWith('.json'));
+      return f ? answer(`jq . ${shq(f)}`, `${f} indented and coloured`) : null;
+    },
+  },
+  {
+    id: 'at-job',
+    when: /\b(run|execute|start)\b.*\b(at\s+\d{1,2}(:\d{2})?\s*(am|pm)?|in\s+\d+\s+(minutes?|hours?))\b/,
+    unless: /\bevery\b|\b(daily|hourly|weekly)\b/,
+    confidence: 0.88,
+    build: (_m, i) => {
+      const script = files(i)[0];
+      if (!script) return null;
+      const inM = /\bin\s+(\d+)\s+(minute|hour)s?\b/.exec(i.t);
+      const at = /\bat\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)/.exec(i.t)?.[1]?.replace(/\s+/g, '');
+      const when = inM ? `now + ${inM[1]} ${inM[2]}${inM[1] === '1' ? '' : 's'}` : (at ?? 'now');
+      const path = /^[/~]/.test(script) ? script : `./${script}`;
+      return answer(
+        `echo ${shq(path)} | at ${when}`,
+        `runs ${script} once, ${inM ? `in ${inM[1]} ${inM[2]}s` : `at ${when}`} (at queue)`,
+      );
+    },
+  },
+  {
+    id: 'ssh-tunnel',
+    when: /\b(tunnel|forward)\b.*\bport\b/,
+    confidence: 0.92,
+    build: (_m, i) => {
+      const ports = [...i.t.matchAll(/\bport\s+(\d{1,5})\b/g)].map((x) => x[1]);
+      const h = [
+        ...i.t.matchAll(/\b((?:\w+@)?(?:[a-z0-9-]+\.)+[a-z]{2,}|(?:\w+@)?\d{1,3}(?:\.\d{1,3}){3})\b/g),
+      ].map((x) => x[1])[0];
+      if (!h || ports.length === 0) return null;
+      const local = ports[0] as string;
+      const remote = ports[1] ?? local;
+      return answer(
+        `ssh -N -L ${local}:localhost:${remote} ${h}`,
+        `forwards local port ${local} to port ${remote} on ${h} over SSH`,
+      );
+    },
+  },
+  {
+    id: 'sync',
+    when: /\b(sync|synchronize|mirror|rsync)\b/,
+    confidence: 0.88,
+    build: (_m, i) => {
+      const fs = files(i);
+      const remote = /\b(\S+@\S+:\S*|\S+:\/\S*)/.exec(i.raw)?.[1];
+      const word = bare(
+        /\b(?:sync|synchronize|mirror|rsync)\s+(?:the\s+|my\s+)?(?:folder\s+|directory\s+)?([\w.~/-]+)/.exec(
+          i.raw,
+        )?.[1],
+      );
+      const src =
+        fs.find((f) => !remote?.includes(f)) ?? (word && !/^(to|with|from)$/.test(word) ? word : undefined);
+      const [a, b] = remote ? [src, remote] : [fs[0], fs[1]];
+      if (!a || !b) return null;
+      const del = /\b(delete|exact|mirror)\b/.test(i.t) ? ' --delete' : '';
+      return answer(
+        `rsync -av${del} ${shq(a)} ${b.includes(':') ? b : shq(b)}`,
+        `copies what changed from ${a} to ${b}${del ? ', deleting extra files there' : ''}`,
+      );
+    },
+  },
+  {
+    id: 'system-more',
+    when: /\bload average\b|\bswap\b|\bbattery\b|\bscreen resolution\b|\bkernel modules\b|\bboot (time|slow|taking)|\bslow(ing)? (down )?(the )?boot\b|\bhostname\b|\b(date and time|current time|what time)\b|\bdns cache\b|\bopen files of\b|\bwhich process\b.*\b(has|holds|uses|using)\b.*\b(file|open)\b/,
+    unless: /\b(set|change)\b.*\bhostname\b/,
+    confidence: 0.88,
+    build: (_m, i) => {
+      const t = i.t;
+      if (/\bload average\b/.test(t))
+        return answer('uptime', 'uptime and the 1, 5 and 15-minute load averages');
+      if (/\bswap\b/.test(t)) return answer('swapon --show', 'swap devices and how much of each is used');
+      if (/\bbattery\b/.test(t))
+        return answer('upower -i "$(upower -e | grep -m1 BAT)"', 'battery charge, state and time left');
+      if (/\bscreen resolution\b/.test(t))
+        return answer('xrandr --current', 'connected screens and their resolutions');
+      if (/\bkernel modules\b/.test(t)) return answer('lsmod', 'loaded kernel modules');
+      if (/\bboot\b/.test(t))
+        return answer('systemd-analyze blame', 'units by the time they took at boot, slowest first');
+      if (/\bhostname\b/.test(t)) return answer('hostname', "this machine's name");
+      if (/\bdns cache\b/.test(t))
+        return answer('resolvectl flush-caches', "empties systemd-resolved's DNS cache");
+      if (/\bopen files of\b/.test(t)) {
+        const pid = /\b(\d{1,7})\b/.exec(t)?.[1];
+        return pid ? answer(`lsof -p ${pid}`, `files process ${pid} has open`) : null;
+      }
+      if (/\bwhich process\b/.test(t)) {
+        const f = files(i)[0];
+        return f ? answer(`lsof ${shq(f)}`, `processes that have ${f} open`) : null;
+      }
+      return answer('date', 'the current date and time');
+    },
+  },
+  {
+    id: 'package-more',
+    when: /\bupgradable\b|\b(updates?|upgrades?) (are )?available\b|\bdependencies of\b|\binstall\b.*\.deb\b|\bbroken packages\b|\b(hold|pin)\b.*\bpackage\b|\b(snap|flatpak)\b/,
+    confidence: 0.9,
+    build: (_m, i) => {
+      const t = i.t;
+      const p = pm(i);
+      const deb = files(i).find((f) => f.endsWith('.deb'));
+      if (deb)
+        return answer(
+          `sudo apt install ${/^[./~]/.test(deb) ? deb : `./${deb}`}`,
+          `installs ${deb} and its dependencies`,
+        );
+      if (/\bupgradable\b|\bavailable\b/.test(t))
+        return p.name === 'apt'
+          ? answer('apt list --upgradable', 'packages with a newer version available')
+          : p.name === 'pacman'
+            ? answer('pacman -Qu', 'packages with a newer version available')
+            : answer(`${p.name} check-update`, 'packages with a newer version available');
+      const name = /\b(?:of|package)\s+([a-z0-9][\w+.-]*)/.exec(t)?.[1];
+      if (/\bdependencies of\b/.test(t) && name)
+        return p.name === 'apt'
+          ? answer(`apt-cache depends ${name}`, `what ${name} depends on`)
+          : answer(`${p.v.show} ${name}`, `what ${name} depends on`);
+      if (/\bbroken packages\b/.test(t) && p.name === 'apt')
+        return answer('sudo apt --fix-broken install', 'completes or repairs half-installed packages');
+      if (/\b(hold|pin)\b/.test(t) && name && p.name === 'apt')
+        return answer(`sudo apt-mark hold ${name}`, `keeps ${name} at its current version`);
+      const snap =
+        /\b(?:install|remove)\s+([a-z0-9][\w.-]*)\s+(?:with|from|using|via)\s+(snap|flatpak)\b/.exec(t);
+      if (snap)
+        return snap[2] === 'snap'
+          ? answer(
+              `sudo snap ${/\bremove\b/.test(t) ? 'remove' : 'install'} ${snap[1] as string}`,
+              `${snap[1] as string} from the Snap Store`,
+            )
+          : answer(
+              `flatpak ${/\bremove\b/.test(t) ? 'uninstall' : 'install'} ${snap[1] as string}`,
+              `${snap[1] as string} from Flathub`,
+            );
+      return null;
+    },
+  },
+  {
+    id: 'git-extra',
+    when: /\b(stage|add)\b.*\b(all|every|everything)\b.*\b(changes|files)\b|\bcommit\b.*\bmessage\b|\bgit (status|diff)\b/,
+    confidence: 0.9,
+    build: (_m, i) => {
+      if (/\bgit status\b/.test(i.t))
+        return answer('git status', 'branch, staged, changed and untracked files');
+      if (/\bgit diff\b/.test(i.t)) return answer('git diff', 'changes not staged yet');
+      if (/\bcommit\b.*\bmessage\b/.test(i.t)) {
+        const msg = i.slots.find((x) => x.kind === 'quoted')?.value;
+        return msg ? answer(`git commit -m ${shq(msg)}`, 'commits the staged changes') : null;
+      }
+      return answer('git add -A', 'stages every change, new and deleted files included');
+    },
   },
 ];
 

@@ -199,13 +199,15 @@ const RULES: Array<[string, Rule]> = [
   ],
   [
     'disk-free',
-    (t) =>
+    (t, s) =>
       /\b(disk|drive|partition|filesystem|file system)s?\b.*\b(free|space|usage|full|left|available)\b|\b(free|available|space) (is )?(left|free|available)\b|\b(free|available) (disk )?space\b|\bhow full\b/.test(
         t,
       ) && !/\b(director(y|ies)|folders?|files?|sorted|sort|this|here)\b/.test(t)
         ? {
-            command: 'df -h',
-            explanation: 'free and used space of every mounted file system',
+            command: `df -h${s.some((x) => x.kind === 'path') ? ` ${q(where(t, s))}` : ''}`,
+            explanation: s.some((x) => x.kind === 'path')
+              ? `free and used space of the file system holding ${where(t, s)}`
+              : 'free and used space of every mounted file system',
             confidence: 0.9,
             rule: 'disk-free',
           }
@@ -263,14 +265,14 @@ const RULES: Array<[string, Rule]> = [
       const port =
         s.find((x) => x.kind === 'port') ??
         (/\bport\b/.test(t) ? s.find((x) => x.kind === 'number') : undefined);
-      if (/\b(listening|open ports|which ports)\b/.test(t) && !port)
+      if (/\b(listening|open ports|(which|what) ports)\b|\bports? (are )?(open|listening)\b/.test(t) && !port)
         return {
           command: 'ss -tulpn',
           explanation: 'listening TCP/UDP sockets with their processes',
           confidence: 0.88,
           rule: 'port',
         };
-      if (!port) return null;
+      if (!port || /\b(tunnel|forward)/.test(t)) return null;
       if (/\b(kill|stop|free)\b/.test(t))
         return {
           command: `fuser -k ${port.value}/tcp`,
@@ -597,7 +599,7 @@ const RULES: Array<[string, Rule]> = [
         return {
           command: 'git status --short',
           explanation: 'changed, staged and untracked files',
-          confidence: 0.84,
+          confidence: 0.9,
           rule: 'git',
         };
       return null;
