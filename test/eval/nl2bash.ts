@@ -6,7 +6,6 @@
  * src/services/assistant/metric/nlc2cmd.ts). Default data: /work/shared/data/nl2bash/dev.jsonl
  * or $NL2BASH_DEV. Progress goes to stderr.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { initBashParser } from '../../src/services/assistant/bash/parser';
 import {
   DEFAULT_ENGINE,
@@ -14,13 +13,7 @@ import {
   type EngineOptions,
 } from '../../src/services/assistant/engine/engine';
 import { exactMatch, invocationScore, utilitiesOf } from '../../src/services/assistant/metric/nlc2cmd';
-
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  if (i >= 0) return argv[i + 1];
-  const eq = argv.find((a) => a.startsWith(`${name}=`));
-  return eq?.slice(name.length + 1);
-}
+import { argValue as arg, readNl2BashRows } from './_nl2bashRows';
 
 export async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -65,22 +58,10 @@ export async function main(argv: string[]): Promise<void> {
     tuning = parsed as Partial<EngineOptions>;
   }
   const data = arg(argv, '--data') ?? process.env.NL2BASH_DEV ?? '/work/shared/data/nl2bash/dev.jsonl';
-  if (!existsSync(data)) {
-    process.stderr.write(`nl2bash: data file not found: ${data}\n`);
+  const rows = readNl2BashRows(data, 'nl2bash', limit);
+  if (!rows) {
     process.exitCode = 2;
     return;
-  }
-  const rows: Array<{ nl: string; cmd: string }> = [];
-  for (const [i, line] of readFileSync(data, 'utf8').split('\n').entries()) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as { nl?: unknown; cmd?: unknown };
-      if (typeof r.nl === 'string' && typeof r.cmd === 'string') rows.push({ nl: r.nl, cmd: r.cmd });
-      else process.stderr.write(`nl2bash: line ${i + 1}: needs string fields nl and cmd, skipped\n`);
-    } catch {
-      process.stderr.write(`nl2bash: line ${i + 1}: not JSON, skipped\n`);
-    }
-    if (rows.length >= limit) break;
   }
   await initBashParser();
   const t0 = performance.now();

@@ -8,30 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, normalise, setName } from '../eval/everyday';
+import { runMain } from '../helpers/runMain';
 
 let dir: string;
 
-async function run(argv: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
-  let out = '';
-  let err = '';
-  const w = {
-    out: process.stdout.write.bind(process.stdout),
-    err: process.stderr.write.bind(process.stderr),
-  };
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await main(argv);
-  } finally {
-    process.stdout.write = w.out;
-    process.stderr.write = w.err;
-  }
-  const code = process.exitCode as number | undefined;
-  process.exitCode = before;
-  return { out, err, code };
-}
+const run = (argv: string[]): ReturnType<typeof runMain> => runMain(main, argv);
 
 const line = (nl: string, accept: string[], topic = 'disk'): string => JSON.stringify({ nl, accept, topic });
 
