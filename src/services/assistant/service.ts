@@ -14,6 +14,7 @@ import { initBashParser } from './bash/parser';
 import { unwrap } from './bash/wrappers';
 import {
   analyseContext,
+  commandsOnPath,
   installCommand,
   isAvailable,
   packageFor,
@@ -21,7 +22,7 @@ import {
   type ShellContext,
 } from './context';
 import { OfflineEngine } from './engine/engine';
-import { explainSync, prefetchWhatis, type Explanation } from './explain/explain';
+import { explainSync, prefetchWhatis, prefetchWhatisAsync, type Explanation } from './explain/explain';
 import { AssistantHistory, type HistoryRow, type HistoryStats, type Outcome } from './history';
 import { askLlm, LlmError } from './llm';
 import { checkCommandSync, type SafetyVerdict } from './safety/check';
@@ -113,6 +114,9 @@ export class AssistantService {
     try {
       this.engine = await this.loading;
       if (this.engine.modelProblem) this.deps.log?.warn(`assistant: ${this.engine.modelProblem}`);
+      // the one-line descriptions of the programs candidates name (the knowledge base's and those on
+      // PATH), read in a few non-blocking whatis runs (about 0.1 s per thousand names)
+      await prefetchWhatisAsync([...this.engine.programs(), ...commandsOnPath()]);
     } finally {
       this.loading = null;
     }

@@ -197,6 +197,14 @@ export class OfflineEngine {
       );
   }
 
+  /** The programs the knowledge base uses, most used first. */
+  programs(): string[] {
+    const n = new Map<string, number>();
+    for (const e of this.entries)
+      for (const u of this.utilities(e.u)) n.set(u.name, (n.get(u.name) ?? 0) + 1);
+    return [...n].sort((a, b) => b[1] - a[1]).map(([name]) => name);
+  }
+
   /** Loads the knowledge base and, when present, the learned model (retrieval alone otherwise). */
   static load(kbPath?: string, modelPath?: string): OfflineEngine {
     const file = modelPath ?? findResource(MODEL_FILE);

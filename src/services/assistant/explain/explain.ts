@@ -3,7 +3,7 @@
  * system's `whatis` when man-db is installed), options (bundles split), subcommands, arguments,
  * redirections and operators, in source order.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { baseName, wordText } from '../bash/commands';
 import { initBashParser, parseBash, type Node } from '../bash/parser';
 import { checkCommandSync, type SafetyVerdict } from '../safety/check';
@@ -39,31 +39,64 @@ function runWhatis(name: string): string | null {
 }
 
 /** The man page one-liner (`whatis`), if man-db is installed; cached, 500 ms limit. */
+const WHATIS_NAME = /^[\w.+-]{1,64}$/;
+
+function pendingWhatis(names: Iterable<string>): string[] {
+  return [...new Set(names)].filter((n) => WHATIS_NAME.test(n) && !whatisCache.has(n));
+}
+
 /**
- * Looks up many names with one `whatis` run (a run costs tens of milliseconds, most of it start-up)
- * and caches the answers, including "none", so the explanations that follow cost no process.
+ * What a finished `whatis` run printed, or null when it did not finish (timed out, killed):
+ * then nothing is cached and the names are asked again later. whatis exits non-zero when some
+ * name has no page; its output for the others still counts, and a missing whatis means "none".
  */
-export function prefetchWhatis(names: Iterable<string>): void {
-  const todo = [...new Set(names)].filter((n) => /^[\w.+-]{1,64}$/.test(n) && !whatisCache.has(n));
-  if (todo.length === 0) return;
-  let text: string;
-  try {
-    text = execFileSync('whatis', todo, {
-      encoding: 'utf8',
-      timeout: 1500,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-  } catch (err) {
-    // whatis exits non-zero when some name has no page; its output for the others still counts
-    const out = (err as { stdout?: unknown }).stdout;
-    text = typeof out === 'string' ? out : '';
-  }
+function whatisOutput(err: unknown, stdout: unknown): string | null {
+  if (!err) return typeof stdout === 'string' ? stdout : '';
+  const e = err as { stdout?: unknown; signal?: unknown; killed?: unknown; code?: unknown };
+  if (e.signal || e.killed) return null;
+  if (e.code === 'ENOENT') return '';
+  return typeof e.stdout === 'string' ? e.stdout : typeof stdout === 'string' ? stdout : '';
+}
+
+function rememberWhatis(todo: string[], text: string | null): void {
+  if (text === null) return;
   const found = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^(\S+)\s+\([^)]*\)\s+-\s+(.+)$/.exec(line);
     if (m?.[1] && m[2] && !found.has(m[1])) found.set(m[1], m[2].trim());
   }
   for (const n of todo) whatisCache.set(n, found.get(n) ?? null);
+}
+
+/**
+ * Looks up many names with one `whatis` run (a run costs tens of milliseconds, most of it start-up)
+ * and caches the answers, including "none", so the explanations that follow cost no process.
+ */
+export function prefetchWhatis(names: Iterable<string>): void {
+  const todo = pendingWhatis(names);
+  if (todo.length === 0) return;
+  try {
+    rememberWhatis(
+      todo,
+      execFileSync('whatis', todo, { encoding: 'utf8', timeout: 1500, stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
+  } catch (err) {
+    rememberWhatis(todo, whatisOutput(err, undefined));
+  }
+}
+
+/** The same without blocking: for warming the cache with the programs the engine knows. */
+export async function prefetchWhatisAsync(names: Iterable<string>): Promise<void> {
+  const todo = pendingWhatis(names);
+  for (let k = 0; k < todo.length; k += 200) {
+    const chunk = todo.slice(k, k + 200);
+    const text = await new Promise<string | null>((resolve) => {
+      execFile('whatis', chunk, { encoding: 'utf8', timeout: 10_000 }, (err, stdout) =>
+        resolve(whatisOutput(err, stdout)),
+      );
+    });
+    rememberWhatis(chunk, text);
+  }
 }
 
 export function whatis(name: string): string | null {
