@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractCommands } from '../bash/commands';
+import { initBashParser } from '../bash/parser';
 import { applyRules } from './rules';
+
+beforeAll(async () => {
+  await initBashParser();
+});
 
 const first = (request: string, ctx: Parameters<typeof applyRules>[1] = {}): string | undefined =>
   applyRules(request, ctx)[0]?.command;
@@ -173,6 +179,27 @@ describe('everyday intents', () => {
     expect(first('copy dir1 to /backup recursively')).toBe('cp -r dir1 /backup');
     // a directory of logs is not a log file to tail
     expect(applyRules('find files in /var/log modified today').map((r) => r.rule)).not.toContain('log-file');
+  });
+
+  it('keeps words of the request from becoming commands of their own', () => {
+    const hostile = [
+      'copy report.pdf to x@y:$(reboot)',
+      'ssh into evil.com;reboot as root',
+      'connect to 10.0.0.1;reboot as root on port 22',
+      "replace x'$(reboot)' with y in notes.txt",
+      'replace "a\'$(reboot)" with "b" in notes.txt',
+      'run /tmp/x$(reboot).sh every day at 2am',
+      'sync photos to bob@nas:/x;reboot',
+      'mount /dev/sdb1;reboot on /mnt',
+      'clone the git repo https://example.com/r.git;reboot',
+      'is port 22 open on host;reboot',
+      'copy my ssh key to bob@host;reboot',
+    ];
+    for (const request of hostile)
+      for (const c of applyRules(request, { packageManager: 'apt' })) {
+        const names = extractCommands(c.command).commands.map((x) => x.name);
+        expect(names, `${request} → ${c.command}`).not.toContain('reboot');
+      }
   });
 
   it('never fails on odd input', () => {

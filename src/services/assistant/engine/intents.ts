@@ -811,7 +811,9 @@ const INTENTS: Intent[] = [
     build: (m) => {
       const port = m[1] ?? m[4];
       const h = (m[2] ?? m[3] ?? '').replace(/[?.,]$/, '');
-      return port && h ? answer(`nc -zv ${h} ${port}`, `tries a TCP connection to ${h} port ${port}`) : null;
+      return port && h
+        ? answer(`nc -zv ${shq(h)} ${port}`, `tries a TCP connection to ${h} port ${port}`)
+        : null;
     },
   },
   {
@@ -824,7 +826,7 @@ const INTENTS: Intent[] = [
       if (!src) return null;
       const rec = /\b(folder|directory|dir|recursive)\b/.test(i.t) ? '-r ' : '';
       return answer(
-        `scp ${rec}${shq(src)} ${dest.includes(':') ? dest : `${dest}:`}`,
+        `scp ${rec}${shq(src)} ${shq(dest.includes(':') ? dest : `${dest}:`)}`,
         `copies ${src} to ${dest} over SSH`,
       );
     },
@@ -840,7 +842,7 @@ const INTENTS: Intent[] = [
       const user = m[3];
       const port = i.slots.find((s) => s.kind === 'port')?.value;
       return answer(
-        `ssh${port ? ` -p ${port}` : ''} ${user && !target.includes('@') ? `${user}@` : ''}${target}`,
+        `ssh${port ? ` -p ${port}` : ''} ${shq(`${user && !target.includes('@') ? `${user}@` : ''}${target}`)}`,
         `opens a shell on ${target} over SSH`,
       );
     },
@@ -857,7 +859,7 @@ const INTENTS: Intent[] = [
     confidence: 0.9,
     build: (m) =>
       answer(
-        `ssh-copy-id ${(m[4] as string).replace(/[.,]$/, '')}`,
+        `ssh-copy-id ${shq((m[4] as string).replace(/[.,]$/, ''))}`,
         `adds your public key to ${m[4] as string}'s authorized keys`,
       ),
   },
@@ -970,7 +972,7 @@ const INTENTS: Intent[] = [
     confidence: 0.9,
     build: (m) =>
       answer(
-        `sudo mount ${m[1] as string} ${m[2] as string}`,
+        `sudo mount ${shq(m[1] as string)} ${shq(m[2] as string)}`,
         `mounts ${m[1] as string} at ${m[2] as string}`,
       ),
   },
@@ -978,7 +980,7 @@ const INTENTS: Intent[] = [
     id: 'unmount',
     when: /\b(?:unmount|umount|eject)\s+(\/\S+)/,
     confidence: 0.9,
-    build: (m) => answer(`sudo umount ${m[1] as string}`, `unmounts ${m[1] as string}`),
+    build: (m) => answer(`sudo umount ${shq(m[1] as string)}`, `unmounts ${m[1] as string}`),
   },
   {
     id: 'hostname',
@@ -1079,7 +1081,7 @@ const INTENTS: Intent[] = [
       const name = (/\b(?:called|named)\s+([\w./-]+)/.exec(t) ?? /\bbranch\s+([\w./-]+)/.exec(t))?.[1];
       const url = i.slots.find((s) => s.kind === 'url')?.value ?? /\b(git@\S+|\S+\.git)\b/.exec(i.raw)?.[1];
       if (/\bclone\b/.test(t) && url)
-        return answer(`git clone ${url}`, `copies the repository ${url} into a new directory`);
+        return answer(`git clone ${shq(url)}`, `copies the repository ${url} into a new directory`);
       if (
         /\b(what|which) changed\b.*\b(last|latest|previous) commit\b|\bshow (me )?(the )?(last|latest) commit\b/.test(
           t,
@@ -1392,6 +1394,8 @@ const INTENTS: Intent[] = [
       const [a, b, f] = [m[1], m[2], m[3]].map((v) =>
         (v as string).replace(/^["']|["'.,]$/g, '').replace(/["']$/, ''),
       );
+      // the sed program sits in single quotes: a quote or a newline in a value cannot go there
+      if ([a, b].some((v) => /['\n]/.test(v as string))) return null;
       const esc = (s: string): string => s.replace(/[/&\\]/g, '\\$&');
       return answer(
         `sed -i 's/${esc(a as string)}/${esc(b as string)}/g' ${shq(f as string)}`,
@@ -1547,6 +1551,8 @@ const INTENTS: Intent[] = [
       else if (days.includes(unit)) spec = `${minute} ${hour ?? 0} * * ${days.indexOf(unit)}`;
       else
         spec = `${minute} ${hour ?? (/night|nightly/.test(unit) ? 2 : /morning/.test(unit) ? 8 : /evening/.test(unit) ? 18 : 0)} * * *`;
+      // the job line is in double quotes: only plain path characters may go there
+      if (!/^[\w@%+=:,./~-]+$/.test(script)) return null;
       const path = /^[/~]/.test(script) ? script.replace(/^~/, '$HOME') : `$PWD/${script}`;
       return answer(
         `(crontab -l 2>/dev/null; echo "${spec} ${path}") | crontab -`,
@@ -1755,7 +1761,7 @@ const INTENTS: Intent[] = [
       if (!a || !b) return null;
       const del = /\b(delete|exact|mirror)\b/.test(i.t) ? ' --delete' : '';
       return answer(
-        `rsync -av${del} ${shq(a)} ${b.includes(':') ? b : shq(b)}`,
+        `rsync -av${del} ${shq(a)} ${shq(b)}`,
         `copies what changed from ${a} to ${b}${del ? ', deleting extra files there' : ''}`,
       );
     },

@@ -319,6 +319,8 @@ const RULES: Array<[string, Rule]> = [
       const qs = s.filter((x) => x.kind === 'quoted');
       const file = s.find((x) => x.kind === 'file' || x.kind === 'path');
       if (!/\b(replace|substitute|change)\b/.test(t) || qs.length < 2 || !file) return null;
+      // the sed program sits in single quotes: a quote or a newline in a value cannot go there
+      if (qs.slice(0, 2).some((x) => /['\n]/.test(x.value))) return null;
       const a = (qs[0]?.value ?? '').replace(/[/&\\]/g, '\\$&');
       const b = (qs[1]?.value ?? '').replace(/[/&\\]/g, '\\$&');
       return {
