@@ -186,7 +186,13 @@ describe('assistant module', () => {
     const suggest = async (request: string): Promise<C[]> =>
       ((await call('assistant:suggest', { request, cwd: root })) as { value: { candidates: C[] } }).value
         .candidates;
-    expect((await suggest('restart nginx'))[0]?.command).toBe('sudo systemctl restart nginx');
+    type Scored = C & { confidence: number };
+    const nginx = (await suggest('restart nginx')) as Scored[];
+    expect(nginx[0]?.command).toBe('sudo systemctl restart nginx');
+    // under a confident rule, only adapted examples that are at least 30 % sure stay
+    for (const c of nginx.slice(1))
+      if (c.explanation.includes('adapted from a similar example'))
+        expect(c.confidence).toBeGreaterThanOrEqual(0.3);
     expect((await suggest('show the last 20 lines of syslog'))[0]?.command).toBe(
       'tail -n 20 /var/log/syslog',
     );

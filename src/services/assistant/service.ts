@@ -53,6 +53,9 @@ export function cleanRequest(raw: string): string {
 }
 
 /** The programs a command line runs (through sudo, xargs, find -exec …). */
+/** An adapted example this unsure is left out when an intent rule answered confidently. */
+const WEAK_ALTERNATIVE = 0.3;
+
 export function programsOf(command: string): string[] {
   const out = new Set<string>();
   try {
@@ -230,10 +233,12 @@ export class AssistantService {
     // an adapted example is approximate: one that is destructive, or needs a program this machine
     // lacks (yum on Debian), never comes before one that is harmless and runs here
     const later: Candidate[] = [];
+    const adapted = new Set<Candidate>();
     for (const o of offline) {
       if (candidates.some((c) => c.command === o.command)) continue;
       const why = o.origin === 'retrieval' ? `${briefly(o.command)}; ${o.explanation}` : o.explanation;
       const c = this.candidateFrom(o.command, o.confidence, why, 'offline', ctx);
+      if (o.origin === 'retrieval') adapted.add(c);
       if (o.origin === 'retrieval' && (c.risk === 'dangerous' || c.risk === 'blocked' || c.needsInstall))
         later.push(c);
       else candidates.push(c);
@@ -265,6 +270,10 @@ export class AssistantService {
         `${blocked.length} candidate${blocked.length > 1 ? 's were' : ' was'} withheld as blocked (${blocked[0]?.reasons[0] ?? 'catastrophic'})`,
       );
     }
+    // under a confident intent rule, weak adapted examples are noise rather than alternatives
+    const lead = candidates[0];
+    if (lead && !adapted.has(lead) && lead.source === 'offline' && lead.confidence >= 0.6)
+      candidates = candidates.filter((c) => !adapted.has(c) || c.confidence >= WEAK_ALTERNATIVE);
     candidates = candidates.slice(0, limit);
     if (candidates.length === 0)
       notices.push('no suggestion: try rephrasing in English, naming the files, sizes or programs involved');
