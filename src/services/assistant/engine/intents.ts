@@ -1039,6 +1039,7 @@ const INTENTS: Intent[] = [
   {
     id: 'env',
     when: /\benvironment variables?\b|\benv vars?\b/,
+    unless: /\b(unset|delete|remove|clear|export|set|change|add)\b/,
     confidence: 0.88,
     build: (_m, i) => {
       const v = /\b(?:variable\s+)?\$?([A-Z_][A-Z0-9_]{1,})\b/.exec(i.raw)?.[1];
@@ -1420,7 +1421,7 @@ const INTENTS: Intent[] = [
   {
     id: 'grep-words',
     when: /\b(?:search|look|grep)\s+for\s+(\S+)\s+in\b|\b(?:containing|contain|contains|mention|mentions|mentioning|with the (?:word|text|string))\s+(\S+)/,
-    unless: /\b(file ?names?|named|called|director(y|ies) names?)\b/,
+    unless: /\b(file ?names?|named|called|director(y|ies) names?|whose names?|names? contains?)\b/,
     confidence: 0.9,
     build: (_m, i) => {
       if (i.slots.some((x) => x.kind === 'quoted')) return null; // rules.ts answers quoted needles

@@ -339,7 +339,7 @@ const RULES: Array<[string, Rule]> = [
         !/\b(files|contents|everything)\b/.test(t) ||
         t.split(/\s+/).length > 10 ||
         s.some((x) => x.kind === 'ext' || x.kind === 'file' || x.kind === 'size' || x.kind === 'days') ||
-        /\b(contain\w*|named|called|larger|bigger|smaller|older|newer|modified|find|search|sizes?|details|differ\w*|lines?|empty|type|owned|owner|permissions?|recursive\w*|tree|under|extension|names?|paths?|count|number|archive|zip|tar)\b/.test(
+        /\b(contain\w*|named|called|larger|bigger|smaller|older|newer|modified|find|search|sizes?|details|differ\w*|lines?|empty|type|owned|owner|permissions?|recursive\w*|tree|under|extension|names?|paths?|count|number|archive|zip|tar|excluding|except|without|not|but|other than|suid|sgid|setuid|setgid|entire|whole|system)\b/.test(
           t,
         )
       )
