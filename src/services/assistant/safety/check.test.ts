@@ -88,4 +88,17 @@ describe('safety checker', () => {
     expect(checkCommandSync('sudo ls /root').risk).toBe('caution');
     expect(checkCommandSync('sudo touch /etc/nologin').risk).toBe('dangerous');
   });
+
+  it('tells package queries from package changes', () => {
+    for (const q of ['dpkg -S /usr/bin/curl', 'dpkg -l', 'dpkg -s curl', 'pacman -Ss vim', 'rpm -qf /bin/ls'])
+      expect(checkCommandSync(q).risk, q).toBe('safe');
+    for (const c of [
+      'sudo dpkg -i x.deb',
+      'sudo pacman -S vim',
+      'sudo pacman -Syu',
+      'sudo dpkg --configure -a',
+    ])
+      expect(checkCommandSync(c).risk, c).toBe('dangerous');
+    expect(checkCommandSync('sudo dpkg -r vlc').reasons.join(' ')).toMatch(/removes system packages/);
+  });
 });

@@ -780,8 +780,9 @@ function checkGit(args: string[], ctx: Ctx): void {
 
 const PKG_REMOVE =
   /^(remove|purge|autoremove|erase|uninstall|-R\w*|--remove|-r|-P|--purge|autopurge|clean|reinstall|dist-upgrade|full-upgrade)$/;
+// pacman's -S/-U are handled by name below: for dpkg, -S is a search
 const PKG_CHANGE =
-  /^(install|upgrade|update|add|-S\w*|-U\w*|-i|--install|refresh|dup|distro-sync|downgrade|build-dep|-Syu|-Sy)$/;
+  /^(install|upgrade|update|add|-i|--install|--unpack|--configure|refresh|dup|distro-sync|downgrade|build-dep)$/;
 
 function checkPackages(name: string, args: string[], ctx: Ctx): void {
   const ops = args.filter((a) => a !== '-y' && a !== '--yes' && a !== '-q');
