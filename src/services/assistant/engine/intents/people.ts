@@ -7,12 +7,11 @@ export const PEOPLE_INTENTS: Intent[] = [
     when: /\badd\s+(?:the\s+)?(?:user\s+)?([a-z_][\w-]*)\s+to\s+(?:the\s+)?(?:group\s+)?([a-z_][\w-]*)(?:\s+group)?\b/,
     unless: /\b(path|file|folder|directory|list|crontab|archive|zip)\b/,
     confidence: 0.92,
-    build: (m, i) => {
+    build: (m) => {
       let user = m[1] as string;
       const group = m[2] as string;
       if (/^(me|myself)$/.test(user)) user = '"$USER"';
       else if (['a', 'the', 'my'].includes(user)) return null;
-      void i;
       return answer(
         `sudo usermod -aG ${group} ${user}`,
         `adds ${user} to the ${group} group (effective at next login)`,

@@ -38,12 +38,11 @@ export const SERVICE_INTENTS: Intent[] = [
       const unit =
         unitName(word) ?? (explicit && !NOT_A_NAME.has(word) ? word.replace(/\.service$/, '') : null);
       if (!unit) return null;
-      const boot = /\b(at|on) (boot|startup|start-?up)\b|\bautomatically\b/.test(i.t);
       const now = (verb === 'enable' || verb === 'disable') && /\b(now|right away|immediately)\b/.test(i.t);
       return answer(
         `sudo systemctl ${verb}${now ? ' --now' : ''} ${unit}`,
         verb === 'enable' || verb === 'disable'
-          ? `${verb === 'enable' ? 'starts' : 'no longer starts'} ${unit} at boot${now ? `, and ${verb === 'enable' ? 'starts' : 'stops'} it now` : ''}${boot ? '' : ''}`
+          ? `${verb === 'enable' ? 'starts' : 'no longer starts'} ${unit} at boot${now ? `, and ${verb === 'enable' ? 'starts' : 'stops'} it now` : ''}`
           : `${verb}s the systemd service ${unit}`,
       );
     },
