@@ -15,6 +15,8 @@ export interface RedactedConfig {
   config: Json;
   /** per secret field: a key is set (non-empty), a URL carries credentials */
   secrets: Record<SecretPath, boolean>;
+  /** the HTTP probe URLs that carried `user:password@`, as paths: `healing.targets[0].probes[1].url` */
+  probeCredentials: string[];
 }
 
 /** What `config:get` may show of a configuration: no secret value leaves the backend. */
@@ -34,7 +36,14 @@ export function redactConfig(config: AppConfig): RedactedConfig {
     secrets[path] = s.hadCredentials;
     setPath(out, path, s.url);
   }
-  return { config: out, secrets };
+  const probeCredentials: string[] = [];
+  for (const p of probeUrls(out)) {
+    const s = stripCredentials(p.url);
+    if (!s.hadCredentials) continue;
+    p.probe.url = s.url;
+    probeCredentials.push(p.path);
+  }
+  return { config: out, secrets, probeCredentials };
 }
 
 /**
@@ -48,7 +57,11 @@ export function redactConfig(config: AppConfig): RedactedConfig {
  *   gets the current credentials put on it (they follow the address being edited); `''` clears
  *   the URL;
  * - `clear` names secrets to remove explicitly: a key becomes `''`, a URL (the one sent, else the
- *   current one) loses its `user:password@`.
+ *   current one) loses its `user:password@`;
+ * - an HTTP probe URL (`healing.targets[].probes[].url`) sent without credentials gets the stored
+ *   ones back when the same target (by name) has a probe with that URL (compared without
+ *   credentials) that carries some; a changed URL gets none (a probe has no single "current" URL
+ *   the credentials could follow), and one sent with credentials is written as sent.
  * `current` is the effective configuration before the save. The patch passed in is not modified.
  */
 export function keepSecrets(patch: Json, current: AppConfig, clear: readonly SecretPath[] = []): Json {
@@ -73,7 +86,38 @@ export function keepSecrets(patch: Json, current: AppConfig, clear: readonly Sec
     if (bare === bareUrl(storedUrl)) deletePath(out, path);
     else setPath(out, path, withCredentialsOf(sent, storedUrl) ?? sent);
   }
+  keepProbeCredentials(out, now);
   return out;
+}
+
+/** Puts stored probe credentials back on the patch's probe URLs that were sent without them. */
+function keepProbeCredentials(patch: Json, current: Json): void {
+  const withCredentials = new Map<unknown, string[]>();
+  for (const p of probeUrls(current)) {
+    if (stripCredentials(p.url).hadCredentials)
+      withCredentials.set(p.target, [...(withCredentials.get(p.target) ?? []), p.url]);
+  }
+  for (const p of probeUrls(patch)) {
+    if (stripCredentials(p.url).hadCredentials) continue;
+    const bare = bareUrl(p.url);
+    if (bare === null) continue;
+    const match = withCredentials.get(p.target)?.find((u) => bareUrl(u) === bare);
+    if (match !== undefined) p.probe.url = match;
+  }
+}
+
+/** Every probe of `healing.targets` whose `url` is a string, with its target's name and its path. */
+function probeUrls(config: Json): Array<{ target: unknown; probe: Json; url: string; path: string }> {
+  const targets = getPath(config, 'healing.targets');
+  if (!Array.isArray(targets)) return [];
+  return targets.flatMap((t: unknown, i) => {
+    if (!isObject(t) || !Array.isArray(t.probes)) return [];
+    return t.probes.flatMap((probe: unknown, j) =>
+      isObject(probe) && typeof probe.url === 'string'
+        ? [{ target: t.name, probe, url: probe.url, path: `healing.targets[${i}].probes[${j}].url` }]
+        : [],
+    );
+  });
 }
 
 function isObject(v: unknown): v is Json {

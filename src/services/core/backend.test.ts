@@ -127,6 +127,22 @@ describe('config:get and config:set keep secrets in the backend', () => {
     expect(restarts).toBe(3);
   });
 
+  it("an HTTP probe's user:password@ is not sent, and a save of the targets as shown keeps it", async () => {
+    const probe = `http://probe:${WEBHOOK_PASSWORD}@127.0.0.1:8080/health`;
+    await set({ healing: { targets: [{ name: 'nginx.service', probes: [{ type: 'http', url: probe }] }] } });
+    const { json, view } = await get();
+    expectNoSecret(json);
+    const targets = section(view, 'healing').targets as Array<{ probes: Array<{ url: string }> }>;
+    expect(targets[0]!.probes[0]!.url).toBe('http://127.0.0.1:8080/health');
+    // what the Settings page's healing section sends: the targets as shown, a policy changed
+    await set({ healing: { targets: targets.map((t) => ({ ...t, allowManual: false })) } });
+    const saved = userFile().healing!.targets as unknown as Array<{
+      allowManual: boolean;
+      probes: unknown[];
+    }>;
+    expect(saved[0]).toMatchObject({ allowManual: false, probes: [{ url: probe }] });
+  });
+
   it('a new URL without credentials keeps the stored ones; one with credentials replaces them', async () => {
     await saveSecrets();
     await set({ fleet: { webhook: { url: 'https://alerts2.example.invalid/v2/hook' } } });
