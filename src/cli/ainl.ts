@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_NAME, APP_VERSION } from '../shared/version';
 import { loadConfig } from '../services/config/loader';
+import { redactConfig } from '../services/config/secrets';
+import { SECRET_KEY_PATHS } from '../shared/config/secrets';
 import { createStack } from '../services/core/stack';
 import { startServe } from '../server/serve';
 import { readOverview } from '../services/system/overview';
@@ -143,18 +145,39 @@ async function status(opts: { json?: boolean }): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function config(opts: { json?: boolean }): void {
+/**
+ * The effective configuration. Secrets are left out as `config:get` leaves them out (the API key
+ * removed, `user:password@` stripped from URLs, probe URLs included), with which ones are set;
+ * `--show-secrets` prints everything as loaded.
+ */
+const isSecretKey = (path: string): boolean => (SECRET_KEY_PATHS as readonly string[]).includes(path);
+
+function config(opts: { json?: boolean; showSecrets?: boolean }): void {
   const loaded = loadConfig();
   if (loaded.problems.length) process.exitCode = 1;
+  const redacted = opts.showSecrets ? null : redactConfig(loaded.config);
+  const secrets = redacted && {
+    ...redacted.secrets,
+    ...Object.fromEntries(redacted.probeCredentials.map((path) => [path, true])),
+  };
   if (opts.json) {
-    process.stdout.write(JSON.stringify(loaded, null, 2) + '\n');
+    const out = redacted ? { ...loaded, config: redacted.config, secrets } : loaded;
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
   }
   process.stdout.write(
     `files read: ${loaded.sources.length ? loaded.sources.join(', ') : '(none: all defaults)'}\n`,
   );
   for (const p of loaded.problems) process.stdout.write(`problem: ${p.source}: ${p.path}: ${p.message}\n`);
-  process.stdout.write(JSON.stringify(loaded.config, null, 2) + '\n');
+  if (secrets) {
+    const said = Object.entries(secrets).map(([path, set]) =>
+      isSecretKey(path)
+        ? `${path} ${set ? 'set' : 'not set'}`
+        : `${path} ${set ? 'has' : 'has no'} user:password@`,
+    );
+    process.stdout.write(`secrets (not shown; --show-secrets prints them): ${said.join(', ')}\n`);
+  }
+  process.stdout.write(JSON.stringify(redacted ? redacted.config : loaded.config, null, 2) + '\n');
 }
 
 const program = new Command('ainl')
@@ -186,8 +209,14 @@ program
 
 program
   .command('config')
-  .description('show the effective configuration and any problems in it (exit 1 if any)')
+  .description(
+    'show the effective configuration and any problems in it (exit 1 if any); secrets are not shown',
+  )
   .option('--json', 'JSON output')
+  .option(
+    '--show-secrets',
+    'print secrets in full: the assistant API key and the user:password@ of URLs (webhook, LLM endpoint, HTTP probes)',
+  )
   .action(config);
 
 addFleetCommands(program);
