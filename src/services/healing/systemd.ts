@@ -3,7 +3,16 @@
  * The engine sees unit snapshots and change callbacks, never systemctl text.
  */
 import { EventEmitter } from 'node:events';
-import { call, addMatch, unwrapDict, unwrap, isDbusError, type MessageBus, type DbusMessage } from './bus';
+import {
+  call,
+  addMatch,
+  unwrapDict,
+  unwrap,
+  isDbusError,
+  Variant,
+  type MessageBus,
+  type DbusMessage,
+} from './bus';
 import { Problem } from '../../shared/problems';
 import { isValidUnitName } from '../../shared/config/healing';
 
@@ -54,6 +63,25 @@ export function unitNameFromPath(path: string): string | null {
   return enc.replace(/_([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
+/** A transient service to start (see startTransientService). */
+export interface TransientService {
+  /** unit name, e.g. ainl-heal-worker-1.service */
+  name: string;
+  /** absolute path of the program */
+  path: string;
+  /** argv including argv[0] */
+  argv: string[];
+  description: string;
+  workingDirectory?: string;
+  user?: string;
+}
+
+/** How a job ended: systemd's JobRemoved result (done, failed, canceled, timeout, dependency, skipped). */
+export interface JobOutcome {
+  job: string;
+  result: string;
+}
+
 export interface UnitChange {
   unit: string;
   /** Only the properties that came with the signal. */
@@ -67,6 +95,9 @@ export interface UnitChange {
  */
 export class SystemdClient extends EventEmitter {
   private subscribed = false;
+  /** JobRemoved results seen lately (a job may end before its caller has the reply in hand) */
+  private readonly jobsDone = new Map<string, string>();
+  private readonly jobWaiters = new Map<string, (result: string) => void>();
   private readonly onMessage = (msg: DbusMessage): void => this.handle(msg);
 
   constructor(private readonly bus: MessageBus) {
@@ -81,6 +112,7 @@ export class SystemdClient extends EventEmitter {
       `type='signal',sender='${SD}',interface='${PROPS}',member='PropertiesChanged',path_namespace='/org/freedesktop/systemd1/unit'`,
     );
     await addMatch(this.bus, `type='signal',sender='${SD}',interface='${MANAGER}',member='Reloading'`);
+    await addMatch(this.bus, `type='signal',sender='${SD}',interface='${MANAGER}',member='JobRemoved'`);
     await addMatch(
       this.bus,
       `type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${SD}'`,
@@ -115,6 +147,16 @@ export class SystemdClient extends EventEmitter {
       if (!unit) return;
       const changed = unwrapDict(msg.body[1]);
       this.emit('change', { unit, changed, at: Date.now() } satisfies UnitChange);
+    } else if (msg.interface === MANAGER && msg.member === 'JobRemoved') {
+      // (u id, o job, s unit, s result)
+      const job = String(msg.body[1] ?? '');
+      const result = String(msg.body[3] ?? '');
+      const waiter = this.jobWaiters.get(job);
+      if (waiter) waiter(result);
+      else {
+        this.jobsDone.set(job, result);
+        if (this.jobsDone.size > 256) this.jobsDone.delete(this.jobsDone.keys().next().value as string);
+      }
     } else if (msg.interface === MANAGER && msg.member === 'Reloading') {
       this.emit('reloading', msg.body[0] === true);
     } else if (msg.member === 'NameOwnerChanged' && msg.body[0] === SD) {
@@ -190,6 +232,102 @@ export class SystemdClient extends EventEmitter {
     SystemdClient.check(name);
     const member = verb === 'start' ? 'StartUnit' : verb === 'restart' ? 'RestartUnit' : 'StopUnit';
     const [job] = await this.manager(member, 'ss', [name, 'replace']);
+    return String(job);
+  }
+
+  /**
+   * Waits for a job to finish: its JobRemoved result, or (signal missed) once the job object is
+   * gone, 'done' when the unit is active, else 'unit <state>'. Rejects with a 'timeout' Problem.
+   */
+  async waitJob(job: string, unit: string, timeoutMs: number): Promise<JobOutcome> {
+    const seen = this.jobsDone.get(job);
+    if (seen !== undefined) {
+      this.jobsDone.delete(job);
+      return { job, result: seen };
+    }
+    return new Promise<JobOutcome>((resolve, reject) => {
+      let settled = false;
+      const finish = (result: string | Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.jobWaiters.delete(job);
+        if (result instanceof Error) reject(result);
+        else resolve({ job, result });
+      };
+      this.jobWaiters.set(job, finish);
+      const timer = setTimeout(
+        () => finish(new Problem('timeout', `the job for ${unit} did not finish within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      // safety net for a missed signal: once the job object is gone, the unit's state tells
+      const poll = setInterval(() => {
+        call(
+          this.bus,
+          {
+            destination: SD,
+            path: job,
+            interface: PROPS,
+            member: 'Get',
+            signature: 'ss',
+            body: ['org.freedesktop.systemd1.Job', 'State'],
+          },
+          2000,
+        ).then(
+          () => undefined,
+          async (err: unknown) => {
+            if (settled || !isDbusError(err)) return;
+            const again = this.jobsDone.get(job);
+            if (again !== undefined) return finish(again);
+            try {
+              const s = await this.activeState(unit);
+              finish(s === 'active' ? 'done' : `unit ${s || 'gone'}`);
+            } catch (e) {
+              finish(`unit state unknown: ${(e as Error).message}`);
+            }
+          },
+        );
+      }, 500);
+    });
+  }
+
+  /** ActiveState of a loaded unit ('' when systemd does not know it). */
+  async activeState(name: string): Promise<string> {
+    const [path] = await this.manager('GetUnit', 's', [name]).catch((err: unknown) => {
+      if (isDbusError(err, 'org.freedesktop.systemd1.NoSuchUnit')) return [''];
+      throw err;
+    });
+    if (!path) return '';
+    const [v] = await call(this.bus, {
+      destination: SD,
+      path: String(path),
+      interface: PROPS,
+      member: 'Get',
+      signature: 'ss',
+      body: ['org.freedesktop.systemd1.Unit', 'ActiveState'],
+    });
+    return String(unwrap(v));
+  }
+
+  /**
+   * StartTransientUnit (mode "fail") of a Type=exec service with ExitType=cgroup (a program that
+   * forks into the background keeps its unit), collected once inactive or failed. Returns the job.
+   */
+  async startTransientService(svc: TransientService): Promise<string> {
+    SystemdClient.check(svc.name);
+    if (!svc.path.startsWith('/'))
+      throw new Problem('invalid-input', `ExecStart needs an absolute path: ${svc.path}`);
+    const props: [string, Variant][] = [
+      ['Description', new Variant('s', svc.description)],
+      ['Type', new Variant('s', 'exec')],
+      ['ExitType', new Variant('s', 'cgroup')],
+      ['ExecStart', new Variant('a(sasb)', [[svc.path, svc.argv, false]])],
+      ['CollectMode', new Variant('s', 'inactive-or-failed')],
+    ];
+    if (svc.workingDirectory) props.push(['WorkingDirectory', new Variant('s', svc.workingDirectory)]);
+    if (svc.user) props.push(['User', new Variant('s', svc.user)]);
+    const [job] = await this.manager('StartTransientUnit', 'ssa(sv)a(sa(sv))', [svc.name, 'fail', props, []]);
     return String(job);
   }
 
