@@ -1,7 +1,8 @@
 /**
  * The healing engine in the root helper against a real systemd (booted by test/harness):
  * kill -9 → detected and recovered; active but failing its HTTP probe → restarted; a crash loop →
- * backoff then gave-up (no restart storm); dependencies restart in order.
+ * backoff then gave-up (no restart storm); dependencies restart in order; a plain process is
+ * restarted in a transient unit of its own that outlives the helper.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { HealingAction, HealingStatus } from '../../src/shared/contract/hea
 
 const why = unavailableReason();
 const NODE = '/usr/bin/node';
+const WORKER_CMDLINE = 'sleep 424242';
 
 function target(s: HealingStatus, name: string) {
   const t = s.targets.find((x) => x.name === name);
@@ -79,6 +81,12 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
         { name: 'selfheal.service', policy: fastPolicy },
         { name: 'ghost.service', policy: fastPolicy },
         { name: 'vanish.service', policy: fastPolicy },
+        {
+          name: 'worker',
+          kind: 'process',
+          process: { cmdline: WORKER_CMDLINE, start: ['sleep', '424242'] },
+          policy: fastPolicy,
+        },
         { name: 'loop-a.service', dependsOn: ['loop-b.service'] },
         { name: 'loop-b.service', dependsOn: ['loop-a.service'] },
       ],
@@ -280,4 +288,91 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     ).toHaveLength(0);
     expect(target(s, 'crashy.service').reason).toMatch(/gave up/);
   });
+
+  it('a killed plain process is restarted in a transient unit of its own that outlives the helper', async () => {
+    const cgroupOf = async (pid: number) => (await hs.sb.run(['cat', `/proc/${pid}/cgroup`])).trim();
+    const first = await hs.waitFor(
+      (st) => target(st, 'worker').phase === 'healthy' && target(st, 'worker').mainPid > 1,
+      10_000,
+      'worker started by the helper',
+    );
+    const before = target(first, 'worker').mainPid;
+    const starts = actionsFor(first, 'worker', 'start').length;
+    await hs.sb.run(['kill', '-KILL', String(before)]);
+    const s = await hs.waitFor(
+      (st) =>
+        actionsFor(st, 'worker', 'start').length > starts &&
+        target(st, 'worker').phase === 'healthy' &&
+        target(st, 'worker').mainPid > 1,
+      10_000,
+      'worker restarted',
+    );
+    const pid = target(s, 'worker').mainPid;
+    expect(pid).not.toBe(before);
+    const cg = await cgroupOf(pid);
+    const unit = /^0::\/system\.slice\/(ainl-heal-worker-\d+\.service)$/m.exec(cg)?.[1] ?? '';
+    expect(unit, cg).not.toBe('');
+    expect(cg).not.toContain(HELPER_UNIT);
+    const start = actionsFor(s, 'worker', 'start').at(-1) as HealingAction;
+    expect(start.reason).toContain(`started in transient unit ${unit}`);
+    const show = await hs.sb.run([
+      'systemctl',
+      'show',
+      '-p',
+      'Type',
+      '-p',
+      'ExitType',
+      '-p',
+      'CollectMode',
+      '-p',
+      'ExecStart',
+      '-p',
+      'Description',
+      '-p',
+      'MainPID',
+      '-p',
+      'ActiveState',
+      unit,
+    ]);
+    expect(show).toMatch(/^Type=exec$/m);
+    expect(show).toMatch(/^ExitType=cgroup$/m);
+    expect(show).toMatch(/^CollectMode=inactive-or-failed$/m);
+    expect(show).toMatch(/^ExecStart=\{ path=\/(usr\/)?bin\/sleep ; argv\[\]=sleep 424242 ;/m);
+    expect(show).toMatch(/^Description=AI-Native Linux healing: start of process target worker$/m);
+    expect(show).toMatch(new RegExp(`^MainPID=${pid}$`, 'm'));
+    // the helper goes away: the worker and its unit stay
+    const t0 = Date.now();
+    await hs.sb.run(['systemctl', 'stop', HELPER_UNIT]);
+    await hs.sb.run(['kill', '-0', String(pid)]);
+    expect((await hs.sb.run(['systemctl', 'is-active', unit])).trim()).toBe('active');
+    await hs.sb.run(['systemctl', 'start', HELPER_UNIT]);
+    const back = await hs.waitFor(
+      (st) => st.connected && target(st, 'worker').phase === 'healthy',
+      15_000,
+      'helper back, worker found',
+    );
+    expect(target(back, 'worker').mainPid).toBe(pid);
+    expect(back.recent.filter((a) => a.target === 'worker' && a.kind === 'start' && a.ts >= t0)).toHaveLength(
+      0,
+    );
+    // a person's restart stops the old unit (StopUnit) and starts a new one
+    const [ok, msg] = await hs.callHelper('Restart', 's', ['worker']);
+    expect(ok, String(msg)).toBe(true);
+    const after = await hs.status();
+    const restart = actionsFor(after, 'worker', 'restart').at(-1) as HealingAction;
+    expect(restart.reason).toContain(`stopped its transient unit ${unit}`);
+    const pid2 = target(after, 'worker').mainPid;
+    expect(pid2).not.toBe(pid);
+    expect((await hs.sb.exec(['kill', '-0', String(pid)])).code).not.toBe(0);
+    const unit2 = /(ainl-heal-worker-\d+\.service)/.exec(await cgroupOf(pid2))?.[1] ?? '';
+    expect(unit2).not.toBe(''); // (a name is reused once systemd has collected its old unit)
+    expect((await hs.sb.run(['systemctl', 'show', '-p', 'MainPID', '--value', unit2])).trim()).toBe(
+      String(pid2),
+    );
+    // and a stop leaves nothing behind
+    const [stopped] = await hs.callHelper('Stop', 's', ['worker']);
+    expect(stopped).toBe(true);
+    expect((await hs.sb.exec(['kill', '-0', String(pid2)])).code).not.toBe(0);
+    expect((await hs.sb.exec(['systemctl', 'is-active', unit2])).stdout.trim()).not.toBe('active');
+  }, 40_000);
 });

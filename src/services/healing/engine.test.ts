@@ -68,6 +68,9 @@ describe('healing engine: plain processes', () => {
     const second = Number(readFileSync(pidfile, 'utf8'));
     expect(second).not.toBe(first);
     expect(engine.status().targets[0]?.phase).toBe('healthy');
+    // no systemd attached: the detached-spawn fallback, and the audit entry says so
+    const start = actions.filter((a) => a.kind === 'start').at(-1);
+    expect(start?.reason).toMatch(/spawned detached in the engine's own cgroup \(fallback: no systemd bus/);
   });
 
   it('a process that keeps dying: backoff, then gave-up; a person clears it', async () => {

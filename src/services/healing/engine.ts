@@ -12,6 +12,8 @@ import type { HealingConfig, TargetConfig, ProbeConfig } from '../../shared/conf
 import type { HealingAction, TargetStatus, HealingStatus } from '../../shared/contract/healing';
 import { Problem } from '../../shared/problems';
 import { cockpitState, type SystemdClient, type UnitSnapshot, type UnitChange } from './systemd';
+import { isDbusError } from './bus';
+import { transientUnitName, transientUnitOfPid, resolveExecutable } from './transient';
 import { runProbe, pidAlive } from './probes';
 import { explainFailure, exitFacts, systemdWouldRestart, backoffMs, findCycles } from './analysis';
 
@@ -127,6 +129,8 @@ export class HealingEngine extends EventEmitter {
   private disposed = false;
   private readonly now: () => number;
   private readonly cyclic: Set<string>;
+  /** suffix of the next transient unit name (a name still taken is skipped) */
+  private transientSeq = 0;
   private readonly onChange = (c: UnitChange): void => this.handleChange(c);
   private readonly onReloading = (starting: boolean): void => {
     if (!starting) void this.reconcile('systemd reloaded');
@@ -794,11 +798,11 @@ export class HealingEngine extends EventEmitter {
           'ok',
         );
       }
-      await this.doVerb(rt, verb);
+      const how = await this.doVerb(rt, verb);
       this.act(
         rt.cfg.name,
         verb,
-        `${reason} (attempt ${attempt}/${rt.cfg.policy.maxRestarts}; trigger: ${why})`,
+        `${reason} (attempt ${attempt}/${rt.cfg.policy.maxRestarts}; trigger: ${why})${how ? `; ${how}` : ''}`,
         'engine',
         'pending',
       );
@@ -818,7 +822,8 @@ export class HealingEngine extends EventEmitter {
     this.evaluate(rt, 'after action');
   }
 
-  private async doVerb(rt: Runtime, verb: Verb): Promise<void> {
+  /** Runs the verb; returns how a plain process was started or stopped ('' for units). */
+  private async doVerb(rt: Runtime, verb: Verb): Promise<string> {
     for (const p of rt.probes) {
       p.ok = null;
       p.fails = 0;
@@ -843,10 +848,85 @@ export class HealingEngine extends EventEmitter {
         if (rt.snap && before && rt.snap.subState === 'job') rt.snap = before;
         throw err;
       }
-      return;
+      return '';
     }
-    await processVerb(rt.cfg.process, verb, rt.procPid);
+    const how = await this.processVerb(rt, verb);
     rt.procPid = findProcess(rt.cfg.process);
+    return how;
+  }
+
+  // ───────────────────────── plain processes: start and stop ─────────────────────────
+
+  private async processVerb(rt: Runtime, verb: Verb): Promise<string> {
+    const m = rt.cfg.process;
+    if (verb === 'restart' && m.restart.length > 0) return this.launch(rt, m.restart, 'restart command');
+    const how: string[] = [];
+    if (verb !== 'start' && rt.procPid > 1) how.push(await this.stopProcess(rt, rt.procPid));
+    if (verb !== 'stop') how.push(await this.launch(rt, m.start, 'start'));
+    return how.join('; ');
+  }
+
+  /** Stops the unit when the PID runs in one of our transient units, else SIGTERM, then SIGKILL after 5 s. */
+  private async stopProcess(rt: Runtime, pid: number): Promise<string> {
+    const unit = transientUnitOfPid(pid);
+    const sd = this.systemd;
+    if (unit && sd) {
+      try {
+        const job = await sd.job('stop', unit);
+        const { result } = await sd.waitJob(job, unit, 15_000);
+        if (!pidAlive(pid)) return `stopped its transient unit ${unit} (StopUnit: ${result})`;
+        this.opts.log?.('process outlived StopUnit; signalling it', { target: rt.cfg.name, unit, pid });
+      } catch (err) {
+        this.opts.log?.('StopUnit failed; signalling the process', {
+          target: rt.cfg.name,
+          unit,
+          error: (err as Error).message,
+        });
+      }
+    }
+    return killProcess(pid);
+  }
+
+  /**
+   * Starts argv as a transient service of its own (own cgroup, none of the helper's sandboxing,
+   * independent of the helper's lifetime); without a systemd bus, a detached child instead.
+   */
+  private async launch(rt: Runtime, argv: string[], what: string): Promise<string> {
+    const [cmd, ...args] = argv;
+    if (!cmd) throw new Problem('invalid-input', `no ${what} command configured for ${rt.cfg.name}`);
+    const sd = this.systemd;
+    if (!sd) {
+      await spawnDetached(argv);
+      const how = `spawned detached in the engine's own cgroup (fallback: no systemd bus — ${this.systemdWhy})`;
+      this.opts.log?.(`process target ${rt.cfg.name}: ${how}`);
+      return how;
+    }
+    const path = resolveExecutable(cmd);
+    for (let tries = 0; ; tries++) {
+      const name = transientUnitName(rt.cfg.name, ++this.transientSeq);
+      let job: string;
+      try {
+        job = await sd.startTransientService({
+          name,
+          path,
+          argv: [cmd, ...args],
+          description: `AI-Native Linux healing: ${what} of process target ${rt.cfg.name}`,
+        });
+      } catch (err) {
+        // a unit of an earlier helper run still holds the name: take the next one
+        if (isDbusError(err, 'org.freedesktop.systemd1.UnitExists') && tries < 50) continue;
+        const msg = isDbusError(err) ? `${err.type}: ${err.text}` : (err as Error).message;
+        throw new Problem('internal-error', `StartTransientUnit ${name} failed: ${msg}`);
+      }
+      const timeoutMs = Math.max(1000, rt.cfg.policy.verifyTimeoutSec * 1000);
+      const { result } = await sd.waitJob(job, name, timeoutMs);
+      if (result !== 'done')
+        throw new Problem(
+          'internal-error',
+          `transient unit ${name} (${path}) did not start: job ${result}; see journalctl -u ${name}`,
+        );
+      return `started in transient unit ${name} (${path})`;
+    }
   }
 
   private beginVerify(rt: Runtime, verb: Verb, auto: boolean): void {
@@ -936,8 +1016,8 @@ export class HealingEngine extends EventEmitter {
       if (verb !== 'stop' && rt.cfg.kind === 'unit' && rt.snap?.activeState === 'failed') {
         await this.systemd?.resetFailed(name).catch(() => undefined);
       }
-      await this.doVerb(rt, verb);
-      this.act(name, verb, `requested by ${actor}`, actor, 'pending');
+      const how = await this.doVerb(rt, verb);
+      this.act(name, verb, `requested by ${actor}${how ? `; ${how}` : ''}`, actor, 'pending');
       this.beginVerify(rt, verb, false);
     } catch (err) {
       this.act(name, verb, `requested by ${actor}; failed: ${(err as Error).message}`, actor, 'failed');
@@ -1146,16 +1226,15 @@ function spawnDetached(argv: string[]): Promise<void> {
   });
 }
 
-async function processVerb(m: TargetConfig['process'], verb: Verb, pid: number): Promise<void> {
-  if (verb === 'restart' && m.restart.length > 0) return spawnDetached(m.restart);
-  if (verb !== 'start' && pid > 1) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    for (let i = 0; i < 50 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+/** SIGTERM, then SIGKILL if it is still there after 5 s. */
+async function killProcess(pid: number): Promise<string> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    /* already gone */
   }
-  if (verb !== 'stop') await spawnDetached(m.start);
+  for (let i = 0; i < 50 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!pidAlive(pid)) return `pid ${pid} ended after SIGTERM`;
+  process.kill(pid, 'SIGKILL');
+  return `pid ${pid} killed with SIGKILL (SIGTERM was not enough)`;
 }

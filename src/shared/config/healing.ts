@@ -95,7 +95,7 @@ export const targetConfig = z
         comm: z.string().default(''),
         /** Substring of the command line. */
         cmdline: z.string().default(''),
-        /** argv to start it (spawned detached, no shell). */
+        /** argv to start it (no shell): a transient systemd service ainl-heal-<name>-<n>.service. */
         start: z.array(z.string()).default([]),
         /** argv to restart it; default: SIGTERM the matched process, then `start`. */
         restart: z.array(z.string()).default([]),
