@@ -163,6 +163,30 @@ describe('everyday intents', () => {
     expect(first(request, { packageManager: 'apt' })).toBe(command);
   });
 
+  it.each([
+    ['find files named report', "find . -type f -iname '*report*'"],
+    ['search for the word password in config files under /etc', 'grep -rn password /etc'],
+    ['how much disk space does /var/log use', 'du -sh /var/log'],
+    ['kill whatever is on port 3000', 'fuser -k 3000/tcp'],
+    ['show network connections', 'ss -tunp'],
+    ['check if google.com is reachable', 'ping -c 4 google.com'],
+    ["what's the ip of example.com", 'dig +short example.com'],
+    ['show installed version of nginx', 'apt policy nginx'],
+    ['clear old journal logs', 'sudo journalctl --vacuum-time=2weeks'],
+    ['create an archive of my home directory', 'tar -czf home.tar.gz ~'],
+    ['add a new group developers', 'sudo groupadd developers'],
+    ['remove user bob from group docker', 'sudo gpasswd -d bob docker'],
+    ['show git log as a graph', 'git log --oneline --graph --all'],
+    ['revert the last commit', 'git revert HEAD'],
+    ['list scheduled cron jobs for root', 'sudo crontab -l -u root'],
+    ['copy a.txt and b.txt to backup/', 'cp a.txt b.txt backup/'],
+    ['copy "my notes.txt" to /tmp', "cp 'my notes.txt' /tmp"],
+    ['copy config.ini to /etc/app/ preserving permissions', 'cp -p config.ini /etc/app/'],
+    ['move all jpg files to Pictures', 'mv -- *.jpg ~/Pictures'],
+  ])('a third round of everyday requests: %s', (request, command) => {
+    expect(first(request, { packageManager: 'apt' })).toBe(command);
+  });
+
   it('leaves the long, corpus-style descriptions that a rule would only half answer alone', () => {
     // "directory tree" means recursively here, not the `tree` program
     expect(

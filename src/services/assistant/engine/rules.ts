@@ -123,23 +123,25 @@ const RULES: Array<[string, Rule]> = [
     (t, s) => {
       if (
         !/\b(find|locate|search for|look for|list all|where is|where are|delete|remove|erase)\b/.test(t) ||
-        /\b(contain|containing|text|string|word|inside|rename)\b/.test(t)
+        /\b(contain|containing|text|string|word|inside|rename|lines?|spaces?|characters?|duplicates?|from)\b/.test(t)
       )
         return null;
       const ext = s.find((x) => x.kind === 'ext');
       const named =
         s.find((x) => x.kind === 'file') ??
         (/\b(named|called|name)\b/.test(t) ? s.find((x) => x.kind === 'quoted') : undefined);
-      if (!ext && !named) return null;
+      // "files named report": a bare word is part of the name, in any case
+      const word = /\b(?:named|called)\s+([\w-]{2,})\s*$/.exec(t)?.[1];
+      if (!ext && !named && !word) return null;
       const dir = where(t, s);
-      const pattern = named ? named.value : `*.${ext?.value ?? ''}`;
+      const pattern = named ? named.value : word && !ext ? `*${word}*` : `*.${ext?.value ?? ''}`;
       const dirs = /\b(director|folder)/.test(t) && !/\bfiles?\b/.test(t);
-      const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t);
+      const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t) || Boolean(word && !named && !ext);
       const del = /\b(delete|remove|erase|clean up)\b/.test(t);
       return {
         command: `find ${q(dir)} -type ${dirs ? 'd' : 'f'} -${ci ? 'iname' : 'name'} ${q(pattern).startsWith("'") ? q(pattern) : `'${pattern}'`}${del ? ' -delete' : ''}`,
         explanation: `${dirs ? 'directories' : 'files'} under ${dir} named ${pattern}${del ? ', deleted' : ''}`,
-        confidence: 0.8,
+        confidence: 0.88,
         rule: 'find-by-name',
       };
     },
@@ -202,7 +204,10 @@ const RULES: Array<[string, Rule]> = [
     (t, s) =>
       /\b(disk|drive|partition|filesystem|file system)s?\b.*\b(free|space|usage|full|left|available)\b|\b(free|available|space) (is )?(left|free|available)\b|\b(free|available) (disk )?space\b|\bhow full\b/.test(
         t,
-      ) && !/\b(director(y|ies)|folders?|files?|sorted|sort|this|here)\b/.test(t)
+      ) &&
+      !/\b(director(y|ies)|folders?|files?|sorted|sort|this|here|eating|taking|hogging|consuming|using up|what(?:'s| is) using|does|do)\b/.test(
+        t,
+      )
         ? {
             command: `df -h${s.some((x) => x.kind === 'path') ? ` ${q(where(t, s))}` : ''}`,
             explanation: s.some((x) => x.kind === 'path')
@@ -216,7 +221,7 @@ const RULES: Array<[string, Rule]> = [
   [
     'dir-usage',
     (t, s) =>
-      /\b(size of|how big|disk usage|space used|how much space)\b/.test(t) &&
+      /\b(size of|how big|disk usage|space used|how much (disk )?space)\b/.test(t) &&
       /\b(director|folder|this|here|\/|my (downloads|documents|pictures|photos|music|videos|desktop))/.test(t)
         ? {
             command: `du -sh ${q(where(t, s))}`,
@@ -277,7 +282,7 @@ const RULES: Array<[string, Rule]> = [
         return {
           command: `fuser -k ${port.value}/tcp`,
           explanation: `kills the process using TCP port ${port.value}`,
-          confidence: 0.8,
+          confidence: 0.9,
           rule: 'port',
         };
       return {
@@ -339,7 +344,7 @@ const RULES: Array<[string, Rule]> = [
         !/\b(files|contents|everything)\b/.test(t) ||
         t.split(/\s+/).length > 10 ||
         s.some((x) => x.kind === 'ext' || x.kind === 'file' || x.kind === 'size' || x.kind === 'days') ||
-        /\b(contain\w*|named|called|larger|bigger|smaller|older|newer|modified|find|search|sizes?|details|differ\w*|lines?|empty|type|owned|owner|permissions?|recursive\w*|tree|under|extension|names?|paths?|count|number|archive|zip|tar|excluding|except|without|not|but|other than|suid|sgid|setuid|setgid|entire|whole|system)\b/.test(
+        /\b(contain\w*|named|called|larger|bigger|smaller|older|newer|modified|find|search|sizes?|details|differ\w*|lines?|empty|type|owned|owner|permissions?|recursive\w*|tree|under|extension|names?|paths?|count|number|archive|zip|tar|excluding|except|without|not|but|other than|suid|sgid|setuid|setgid|entire|whole|system|regular|normal)\b/.test(
           t,
         )
       )
@@ -396,26 +401,52 @@ const RULES: Array<[string, Rule]> = [
     'copy',
     (t, s) => {
       if (!/^(copy|cp)\b/.test(t)) return null;
-      const words = t.replace(/^(copy|cp)\s+/, '').split(/\s+to\s+|\s+into\s+/);
-      if (words.length !== 2) return null;
-      const src =
-        (words[0] ?? '')
-          .replace(/\b(the|folder|directory|file|dir)\b/g, '')
-          .trim()
-          .split(/\s+/)
-          .pop() ?? '';
-      const dst =
-        (words[1] ?? '')
-          .replace(/\b(recursively|the|folder|directory)\b/g, '')
-          .trim()
-          .split(/\s+/)[0] ?? '';
-      if (!src || !dst) return null;
-      void s;
-      const rec = /\b(recursive|folder|director|dir)\w*/.test(t) || !/\.\w{1,5}$/.test(src);
+      // to another machine: scp (intents); keeping relative paths or mirroring: rsync
+      if (/\b(to|onto)\s+\S*@\S+|\S+:\/|\b(relative path|mirror|sync)/.test(t)) return null;
+      const unquote = (v: string): string => v.replace(/^["']|["']$/g, '');
+      const named = s
+        .filter((x) => x.kind === 'file' || x.kind === 'path' || x.kind === 'quoted')
+        .map((x) => x.value);
+      let src: string[];
+      let dst: string;
+      const target = unquote(
+        /\s(?:to|into)\s+(?:the\s+)?(?:folder\s+|directory\s+)?(\S+?)\/?\s*(?:recursively)?$/.exec(t)?.[1] ??
+          '',
+      );
+      const last = named[named.length - 1];
+      if (named.length >= 1 && target && last && target !== last.toLowerCase().replace(/\/$/, '')) {
+        src = named;
+        dst = /\/$/.test(t.replace(/\s*recursively$/, '')) ? `${target}/` : target;
+      } else if (named.length >= 2) {
+        src = named.slice(0, -1);
+        dst = last as string;
+      } else {
+        const words = t.replace(/^(copy|cp)\s+/, '').split(/\s+to\s+|\s+into\s+/);
+        if (words.length !== 2) return null;
+        const one = unquote(
+          (words[0] ?? '')
+            .replace(/\b(the|folder|directory|file|dir|recursively|everything|all)\b/g, '')
+            .trim()
+            .split(/\s+/)
+            .pop() ?? '',
+        );
+        dst = unquote(
+          (words[1] ?? '')
+            .replace(/\b(recursively|the|folder|directory)\b/g, '')
+            .trim()
+            .split(/\s+/)[0] ?? '',
+        );
+        src = one ? [one] : [];
+      }
+      if (src.length === 0 || !dst) return null;
+      const rec = /\b(recursive|folder|director|dir)\w*/.test(t) || src.some((x) => !/\.\w{1,5}$/.test(x));
+      const keep =
+        /\b(preserv|keep)\w*\s+(the\s+)?(permissions|attributes|modes?|owners?|ownership|times?)\b/.test(t);
+      const flags = `${rec ? 'r' : ''}${keep ? 'p' : ''}`;
       return {
-        command: `cp ${rec ? '-r ' : ''}${q(src)} ${q(dst)}`,
-        explanation: `copies ${src} to ${dst}${rec ? ' (with its contents)' : ''}`,
-        confidence: 0.84,
+        command: `cp ${flags ? `-${flags} ` : ''}${src.map(q).join(' ')} ${q(dst)}`,
+        explanation: `copies ${src.join(', ')} to ${dst}${rec ? ' (with contents)' : ''}${keep ? ', keeping permissions and times' : ''}`,
+        confidence: 0.9,
         rule: 'copy',
       };
     },
@@ -584,6 +615,20 @@ const RULES: Array<[string, Rule]> = [
         return {
           command: 'git branch --show-current',
           explanation: 'the name of the current branch',
+          confidence: 0.9,
+          rule: 'git',
+        };
+      if (/\brevert\b.*\b(last|latest|previous) commit\b/.test(t))
+        return {
+          command: 'git revert HEAD',
+          explanation: 'a new commit that undoes the last one (history kept)',
+          confidence: 0.9,
+          rule: 'git',
+        };
+      if (/\bgraph\b/.test(t) && /\b(log|history|commits|branches)\b/.test(t))
+        return {
+          command: 'git log --oneline --graph --all',
+          explanation: "every branch's commits as a graph, one line each",
           confidence: 0.9,
           rule: 'git',
         };

@@ -303,3 +303,20 @@ export const files = (i: IntentInput): string[] =>
 export const bare = (v: string | undefined): string | undefined => v?.replace(/^["'`]+|["'`.,;:!?]+$/g, '');
 export const host = (t: string): string | null =>
   /\b((?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}|localhost)\b/.exec(t)?.[1] ?? null;
+
+const HOME_DIRS: Record<string, string> = {
+  downloads: 'Downloads',
+  documents: 'Documents',
+  pictures: 'Pictures',
+  photos: 'Pictures',
+  music: 'Music',
+  videos: 'Videos',
+  desktop: 'Desktop',
+};
+
+/** A place named in words: "my home (folder)" → ~, "my downloads (folder)" or "Pictures" → ~/Pictures. */
+export function homePlace(t: string): string | null {
+  if (/\bmy home\b|\bhome (directory|folder|dir)\b/.test(t)) return '~';
+  const m = /\b(?:my|the|to|into|in)\s+(downloads|documents|pictures|photos|music|videos|desktop)\b/.exec(t);
+  return m?.[1] ? `~/${HOME_DIRS[m[1]] ?? m[1]}` : null;
+}

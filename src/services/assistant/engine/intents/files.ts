@@ -1,5 +1,5 @@
 /** Everyday intents: archives, checksums, links, finding and handling files. */
-import { answer, bare, file, files, shq, type Intent } from './common';
+import { homePlace, answer, bare, file, files, shq, type Intent } from './common';
 
 export const FILE_INTENTS: Intent[] = [
   {
@@ -47,11 +47,13 @@ export const FILE_INTENTS: Intent[] = [
       const named =
         /\b(?:the\s+)?([\w.~/-]+)\s+(?:folder|directory|dir)\b/.exec(i.t)?.[1] ??
         /\b(?:folder|directory|dir)\s+([\w.~/-]+)/.exec(i.t)?.[1];
+      const place = homePlace(i.t);
       const target =
         files(i).find((f) => !/\.(zip|tar|tgz|gz)$/.test(f) || f === named) ??
-        (named && !['the', 'this', 'my', 'a', 'current'].includes(named) ? named : undefined);
+        place ??
+        (named && !['the', 'this', 'my', 'a', 'current', 'home'].includes(named) ? named : undefined);
       if (!target) return null;
-      const base = target.replace(/\/+$/, '').split('/').pop() || 'archive';
+      const base = target === '~' ? 'home' : target.replace(/\/+$/, '').split('/').pop() || 'archive';
       if (/\bzip\b/.test(i.t) && !/\btar\b|\.tar|tgz/.test(i.t))
         return answer(`zip -r ${shq(`${base}.zip`)} ${shq(target)}`, `packs ${target} into ${base}.zip`);
       const kind = /\b(bz2|bzip2?)\b/.test(i.t)
@@ -154,6 +156,17 @@ export const FILE_INTENTS: Intent[] = [
         `find ${shq(dir)} -type f -exec md5sum {} + | sort | uniq -w32 -dD`,
         `files under ${dir} with identical contents, grouped by checksum`,
       );
+    },
+  },
+  {
+    id: 'move-by-extension',
+    when: /^(?:please\s+)?(?:move|mv)\s+(?:all\s+)?(?:the\s+)?(?:my\s+)?(?:\*?\.)?([a-z0-9]{1,6})\s+files\s+(?:from\s+\S+\s+)?(?:in)?to\s+(?:the\s+)?(\S+?)(?:\s+(?:folder|directory|dir))?\s*$/,
+    confidence: 0.9,
+    build: (m, i) => {
+      const ext = i.slots.find((x) => x.kind === 'ext')?.value ?? (m[1] as string);
+      const raw = bare(/\bto\s+(?:the\s+)?(\S+)/.exec(i.raw)?.[1]) ?? (m[2] as string);
+      const dest = i.slots.find((x) => x.kind === 'path')?.value ?? homePlace(i.t) ?? raw;
+      return answer(`mv -- *.${ext} ${shq(dest)}`, `moves every *.${ext} file here into ${dest}`);
     },
   },
   {

@@ -11,7 +11,7 @@ export const NETWORK_INTENTS: Intent[] = [
   },
   {
     id: 'ping',
-    when: /\bping\b|\b(is|can i reach|check if)\s+\S+\s+(up|reachable|online|alive)\b/,
+    when: /\bping\b|\b(is|can i reach|check if|check whether)\s+\S+\s+(is\s+)?(up|reachable|online|alive|down)\b/,
     confidence: 0.9,
     build: (_m, i) => {
       const h = host(i.t);
@@ -22,7 +22,7 @@ export const NETWORK_INTENTS: Intent[] = [
   },
   {
     id: 'dns',
-    when: /\b(dns|resolve|look ?up|nslookup|dig)\b.*\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b/,
+    when: /\b(dns|resolve|look ?up|nslookup|dig)\b.*\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b|\bip(?: address)? (?:of|for)\s+(?:[a-z0-9-]+\.)+[a-z]{2,}\b/,
     unless: /\b(ip of my|public ip)\b/,
     confidence: 0.86,
     build: (_m, i) => {
@@ -97,7 +97,7 @@ export const NETWORK_INTENTS: Intent[] = [
   },
   {
     id: 'connections',
-    when: /\b(active|established|open|current) (network )?connections\b/,
+    when: /\b(active|established|open|current) (network )?connections\b|\bnetwork connections\b/,
     confidence: 0.88,
     build: () => answer('ss -tunp', 'established TCP and UDP connections with their processes'),
   },

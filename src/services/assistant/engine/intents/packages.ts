@@ -144,6 +144,25 @@ export const PACKAGE_INTENTS: Intent[] = [
     },
   },
   {
+    id: 'package-version',
+    when: /\b(?:installed\s+version\s+of|which\s+version\s+of|what\s+version\s+of)\s+([a-z0-9][\w+.-]*)(?:\s+is\s+installed|\s+do\s+i\s+have)?\b/,
+    unless: /\b(debian|ubuntu|fedora|linux|mint|the os|os|kernel|this (os|system|distro))\b/,
+    confidence: 0.9,
+    build: (m, i) => {
+      const name = m[1] as string;
+      const p = pm(i).name;
+      const cmd =
+        p === 'apt'
+          ? `apt policy ${name}`
+          : p === 'pacman'
+            ? `pacman -Qi ${name}`
+            : p === 'apk'
+              ? `apk info -v ${name}`
+              : `rpm -q ${name}`;
+      return answer(cmd, `the installed (and available) version of ${name}`);
+    },
+  },
+  {
     id: 'package-info',
     when: /\b(info|information|details|version|description) (about|of|on|for) (the )?package ([a-z0-9][\w+.-]*)|\bpackage ([a-z0-9][\w+.-]*)'?s? (info|details|version)\b/,
     confidence: 0.86,

@@ -31,8 +31,27 @@ export const PEOPLE_INTENTS: Intent[] = [
           ),
   },
   {
+    id: 'user-from-group',
+    when: /\b(?:remove|delete|take)\s+(?:the\s+)?(?:user\s+)?([a-z_][\w-]*)\s+(?:out\s+of|from)\s+(?:the\s+)?(?:group\s+)?([a-z_][\w-]*)(?:\s+group)?\b/,
+    confidence: 0.92,
+    build: (m) =>
+      ['a', 'the', 'my', 'all'].includes(m[1] as string)
+        ? null
+        : answer(
+            `sudo gpasswd -d ${m[1] as string} ${m[2] as string}`,
+            `takes ${m[1] as string} out of the ${m[2] as string} group`,
+          ),
+  },
+  {
+    id: 'group-create',
+    when: /\b(?:create|add|make)\s+(?:a\s+)?(?:new\s+)?group\s+(?:called\s+|named\s+)?([a-z_][\w-]*)\b/,
+    confidence: 0.92,
+    build: (m) => answer(`sudo groupadd ${m[1] as string}`, `creates the group ${m[1] as string}`),
+  },
+  {
     id: 'user-delete',
     when: /\b(?:delete|remove)\s+(?:the\s+)?user(?:\s+account)?\s+([a-z_][\w-]*)\b/,
+    unless: /\bfrom\s+(?:the\s+)?(?:group|[a-z_][\w-]*\s+group)\b|\bfrom\s+(?:the\s+)?[a-z_][\w-]*$/,
     confidence: 0.9,
     build: (m, i) => {
       const home = /\b(home|files|everything)\b/.test(i.t);

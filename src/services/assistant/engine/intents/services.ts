@@ -141,6 +141,7 @@ export const SERVICE_INTENTS: Intent[] = [
   },
   {
     id: 'journal',
+    unless: /\b(clear|clean|delete|remove|vacuum|shrink|trim|purge)\b/,
     when: /\bjournal\b|\bjournalctl\b|\bsystem (logs?|messages)\b|\bboot (logs?|messages)\b|\blogs? (since|from|of) (the )?(last |previous |this )?boot\b/,
     confidence: 0.88,
     build: (_m, i) => {
@@ -151,6 +152,20 @@ export const SERVICE_INTENTS: Intent[] = [
         `journalctl${err}${journalTime(i.t)}${n ? ` -n ${n}` : ''}${follow ? ' -f' : ''}`,
         `the systemd journal${err ? ', errors only' : ''}${follow ? ', following new entries' : ''}`,
       );
+    },
+  },
+  {
+    id: 'journal-vacuum',
+    when: /\b(clear|clean( up)?|delete|remove|vacuum|shrink|trim|purge)\b.*\b(journal|journald|system logs)\b/,
+    confidence: 0.92,
+    build: (_m, i) => {
+      const size = i.slots.find((x) => x.kind === 'size');
+      return size?.norm
+        ? answer(
+            `sudo journalctl --vacuum-size=${size.norm.replace(/c$/, '')}`,
+            `shrinks the journal to ${size.value}`,
+          )
+        : answer('sudo journalctl --vacuum-time=2weeks', 'deletes journal entries older than two weeks');
     },
   },
   {

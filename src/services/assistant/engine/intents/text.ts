@@ -64,13 +64,13 @@ export const TEXT_INTENTS: Intent[] = [
   },
   {
     id: 'grep-words',
-    when: /\b(?:search|look|grep)\s+for\s+(\S+)\s+in\b|\b(?:containing|contain|contains|mention|mentions|mentioning|with the (?:word|text|string))\s+(\S+)/,
+    when: /\b(?:search|look|grep)\s+for\s+(?:the\s+(?:word|text|string|pattern)\s+)?(\S+)\s+in\b|\b(?:containing|contain|contains|mention|mentions|mentioning|with the (?:word|text|string))\s+(\S+)/,
     unless: /\b(file ?names?|named|called|director(y|ies) names?|whose names?|names? contains?)\b/,
     confidence: 0.9,
     build: (_m, i) => {
       if (i.slots.some((x) => x.kind === 'quoted')) return null; // rules.ts answers quoted needles
       const raw =
-        /\b(?:search|look|grep)\s+for\s+(\S+)\s+in\b|\b(?:containing|contain|contains|mention|mentions|mentioning|with the (?:word|text|string))\s+(\S+)/i.exec(
+        /\b(?:search|look|grep)\s+for\s+(?:the\s+(?:word|text|string|pattern)\s+)?(\S+)\s+in\b|\b(?:containing|contain|contains|mention|mentions|mentioning|with the (?:word|text|string))\s+(\S+)/i.exec(
           i.raw,
         );
       const needle = bare(raw?.[1] ?? raw?.[2]);
@@ -211,13 +211,18 @@ export const TEXT_INTENTS: Intent[] = [
     build: (_m, i) =>
       /\b(edit|add|change|create|modify)\b/.test(i.t)
         ? answer('crontab -e', 'opens your crontab in the editor')
-        : answer('crontab -l', 'your cron jobs'),
+        : /\bfor (?:user\s+)?(?!me\b|my\b|the\b|all\b)([a-z_][\w-]*)\b/.test(i.t)
+          ? answer(
+              `sudo crontab -l -u ${/\bfor (?:user\s+)?([a-z_][\w-]*)\b/.exec(i.t)?.[1] ?? 'root'}`,
+              'the cron jobs of that user',
+            )
+          : answer('crontab -l', 'your cron jobs'),
   },
   {
     id: 'text-lines',
     when: /\b(blank|empty) lines\b|\bline (\d+) of\b|\bprint line (\d+)\b|\bnumber the lines\b|\bwith line numbers\b|\breverse (the )?(order of )?(the )?lines\b/,
     unless: /\b(count|how many)\b/,
-    confidence: 0.88,
+    confidence: 0.9,
     build: (m, i) => {
       const f = files(i)[0];
       if (!f) return null;
