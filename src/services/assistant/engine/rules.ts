@@ -123,7 +123,9 @@ const RULES: Array<[string, Rule]> = [
     (t, s) => {
       if (
         !/\b(find|locate|search for|look for|list all|where is|where are|delete|remove|erase)\b/.test(t) ||
-        /\b(contain|containing|text|string|word|inside|rename|lines?|spaces?|characters?|duplicates?|from)\b/.test(t)
+        /\b(contain|containing|text|string|word|inside|rename|lines?|spaces?|characters?|duplicates?|from)\b/.test(
+          t,
+        )
       )
         return null;
       const ext = s.find((x) => x.kind === 'ext');
