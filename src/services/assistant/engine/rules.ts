@@ -135,13 +135,15 @@ const RULES: Array<[string, Rule]> = [
       // "files named report": a bare word is part of the name, in any case
       const word = /\b(?:named|called)\s+([\w-]{2,})\s*$/.exec(t)?.[1];
       if (!ext && !named && !word) return null;
-      const dir = where(t, s);
+      // "where is nginx.conf": anywhere on the machine, without the permission noise
+      const anywhere = /\bwhere (is|are)\b/.test(t) && !s.some((x) => x.kind === 'path');
+      const dir = anywhere ? '/' : where(t, s);
       const pattern = named ? named.value : word && !ext ? `*${word}*` : `*.${ext?.value ?? ''}`;
       const dirs = /\b(director|folder)/.test(t) && !/\bfiles?\b/.test(t);
       const ci = /\b(case.insensitive|ignor\w* case|any case)\b/.test(t) || Boolean(word && !named && !ext);
       const del = /\b(delete|remove|erase|clean up)\b/.test(t);
       return {
-        command: `find ${q(dir)} -type ${dirs ? 'd' : 'f'} -${ci ? 'iname' : 'name'} ${q(pattern).startsWith("'") ? q(pattern) : `'${pattern}'`}${del ? ' -delete' : ''}`,
+        command: `find ${q(dir)} -type ${dirs ? 'd' : 'f'} -${ci ? 'iname' : 'name'} ${q(pattern).startsWith("'") ? q(pattern) : `'${pattern}'`}${del ? ' -delete' : ''}${anywhere ? ' 2>/dev/null' : ''}`,
         explanation: `${dirs ? 'directories' : 'files'} under ${dir} named ${pattern}${del ? ', deleted' : ''}`,
         confidence: 0.88,
         rule: 'find-by-name',
