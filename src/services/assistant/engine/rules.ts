@@ -3,6 +3,7 @@
  * precise, explained answer where retrieval over the corpus would be approximate.
  */
 import { matchIntents } from './intents';
+import { homeSubdir, shq as q } from './intents/common';
 import { extractSlots, type Slot } from './slots';
 
 export interface RuleCandidate {
@@ -18,32 +19,12 @@ export interface RuleContext {
   commands?: ReadonlySet<string>;
 }
 
-function q(v: string): string {
-  return /^[\w@%+=:,./~-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Where: "in my home" → ~, "in /var/log" → /var/log, "here" → . */
-/** The usual folders of a home directory, as a request names them ("my downloads folder"). */
-const HOME_DIRS: Record<string, string> = {
-  downloads: 'Downloads',
-  documents: 'Documents',
-  pictures: 'Pictures',
-  photos: 'Pictures',
-  music: 'Music',
-  videos: 'Videos',
-  desktop: 'Desktop',
-  templates: 'Templates',
-  public: 'Public',
-};
-
+/** Where: "in my home" → ~, "in /var/log" → /var/log, "my downloads" → ~/Downloads, "here" → . */
 function where(text: string, slots: Slot[]): string {
   const path = slots.find((s) => s.kind === 'path');
   if (path) return path.value;
-  const named =
-    /\b(?:my|the)\s+(downloads|documents|pictures|photos|music|videos|desktop|templates|public)\b(?:\s+(?:folder|directory|dir))?/.exec(
-      text,
-    );
-  if (named?.[1]) return `~/${HOME_DIRS[named[1]] ?? named[1]}`;
+  const sub = homeSubdir(text);
+  if (sub) return sub;
   if (
     /\b(my )?home( dir(ectory)?| folder)?\b/.test(text) &&
     /\b(in|under|from|within|inside|across)\s+(my\s+|the\s+)?home\b/.test(text)

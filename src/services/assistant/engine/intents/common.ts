@@ -304,6 +304,7 @@ export const bare = (v: string | undefined): string | undefined => v?.replace(/^
 export const host = (t: string): string | null =>
   /\b((?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}|localhost)\b/.exec(t)?.[1] ?? null;
 
+/** The usual folders of a home directory, as a request names them ("my downloads folder"). */
 const HOME_DIRS: Record<string, string> = {
   downloads: 'Downloads',
   documents: 'Documents',
@@ -312,11 +313,21 @@ const HOME_DIRS: Record<string, string> = {
   music: 'Music',
   videos: 'Videos',
   desktop: 'Desktop',
+  templates: 'Templates',
+  public: 'Public',
 };
 
-/** A place named in words: "my home (folder)" → ~, "my downloads (folder)" or "Pictures" → ~/Pictures. */
+/** "my downloads (folder)", "to Pictures" → ~/Downloads, ~/Pictures; null when none is named. */
+export function homeSubdir(t: string): string | null {
+  const m =
+    /\b(?:my|the|to|into|in)\s+(downloads|documents|pictures|photos|music|videos|desktop|templates|public)\b/.exec(
+      t,
+    );
+  return m?.[1] ? `~/${HOME_DIRS[m[1]] ?? m[1]}` : null;
+}
+
+/** A place named in words: "my home (folder)" → ~, else a home subfolder as homeSubdir. */
 export function homePlace(t: string): string | null {
   if (/\bmy home\b|\bhome (directory|folder|dir)\b/.test(t)) return '~';
-  const m = /\b(?:my|the|to|into|in)\s+(downloads|documents|pictures|photos|music|videos|desktop)\b/.exec(t);
-  return m?.[1] ? `~/${HOME_DIRS[m[1]] ?? m[1]}` : null;
+  return homeSubdir(t);
 }
