@@ -198,6 +198,25 @@ describe('ingestSpools', () => {
     expect(store.search({}).items.map((c) => c.command)).toEqual(['echo public']);
   });
 
+  it('keeps the records a shell wrote just before exiting, after the read and before the liveness check', () => {
+    const f = join(spool, 'bash-7-s.spool');
+    writeFileSync(f, header(7) + hrec(1, 'cd /tmp') + hrec(2, 'uname -r'));
+    // the shell runs three more commands and exits while the reader is between its read and the
+    // liveness check
+    const lastWords = {
+      isAlive: (): boolean => {
+        appendFileSync(f, hrec(3, 'cat /etc/hostname') + hrec(4, 'false', 1) + hrec(5, 'printf done'));
+        return false;
+      },
+    };
+    const r = ingestSpools(store, spool, lastWords);
+    expect(r.commands).toBe(5);
+    expect(r.corrupt).toBe(0);
+    expect(r.problems).toEqual([]);
+    expect(store.search({}).total).toBe(5);
+    expect(existsSync(f)).toBe(false);
+  });
+
   it('removes the spool of a finished shell after reading it', () => {
     const f = join(spool, 'bash-1-s.spool');
     writeFileSync(f, header(1) + hrec(1, 'ls'));

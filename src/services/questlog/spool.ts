@@ -243,86 +243,93 @@ export function ingestFile(store: QuestlogStore, file: string, opts: IngestOptio
   try {
     const { header, end: headerEnd } = readHeader(fd);
     out.files++;
-    for (;;) {
-      const done = store.tx(() => {
-        const saved = store.getOffset(file);
-        let offset = saved?.offset ?? 0;
-        let lastHist = saved?.lastHist ?? null;
-        if (offset === 0 && headerEnd > 0) offset = headerEnd;
-        const size = fstatSync(fd).size;
-        if (size < offset) {
-          // the file was truncated or replaced: start over from its beginning
-          out.problems.push(`${file} shrank below its saved offset; reading it again from the start`);
-          offset = headerEnd > 0 ? headerEnd : 0;
-          lastHist = null;
+    // reads every complete record past the saved offset, a chunk per transaction
+    const readChunk = (): boolean => {
+      const saved = store.getOffset(file);
+      let offset = saved?.offset ?? 0;
+      let lastHist = saved?.lastHist ?? null;
+      if (offset === 0 && headerEnd > 0) offset = headerEnd;
+      const size = fstatSync(fd).size;
+      if (size < offset) {
+        // the file was truncated or replaced: start over from its beginning
+        out.problems.push(`${file} shrank below its saved offset; reading it again from the start`);
+        offset = headerEnd > 0 ? headerEnd : 0;
+        lastHist = null;
+      }
+      if (size <= offset) return true;
+      const want = Math.min(size - offset, CHUNK);
+      const buf = Buffer.allocUnsafe(want);
+      const n = readSync(fd, buf, 0, want, offset);
+      let pos = 0;
+      const rows: NewCommand[] = [];
+      for (;;) {
+        const rs = buf.indexOf(RS, pos);
+        if (rs < 0 || rs >= n) break;
+        const recStart = pos;
+        pos = rs + 1;
+        if (rs === recStart) continue;
+        if (buf[recStart] === 0x48 /* H */) continue; // a second header (should not happen)
+        const r = parseRecordAt(buf, recStart, rs);
+        if (!r) {
+          out.corrupt++;
+          continue;
         }
-        if (size <= offset) return true;
-        const want = Math.min(size - offset, CHUNK);
-        const buf = Buffer.allocUnsafe(want);
-        const n = readSync(fd, buf, 0, want, offset);
-        let pos = 0;
-        const rows: NewCommand[] = [];
-        for (;;) {
-          const rs = buf.indexOf(RS, pos);
-          if (rs < 0 || rs >= n) break;
-          const recStart = pos;
-          pos = rs + 1;
-          if (rs === recStart) continue;
-          if (buf[recStart] === 0x48 /* H */) continue; // a second header (should not happen)
-          const r = parseRecordAt(buf, recStart, rs);
-          if (!r) {
-            out.corrupt++;
-            continue;
-          }
-          if (r.hist !== null) {
-            const same = lastHist !== null && r.hist === lastHist;
-            lastHist = r.hist;
-            if (same) {
-              out.skipped++;
-              continue;
-            }
-          }
-          if (/^\s/.test(r.text) || r.text.trim() === '' || opts.incognito) {
+        if (r.hist !== null) {
+          const same = lastHist !== null && r.hist === lastHist;
+          lastHist = r.hist;
+          if (same) {
             out.skipped++;
             continue;
           }
-          rows.push(toCommand(r, header, fileShell));
         }
-        if (pos === 0) {
-          if (offset !== saved?.offset) store.setOffset(file, offset, lastHist);
-          if (want < CHUNK) return true; // only an incomplete record so far: wait for its end
-          // one record bigger than a chunk: skip it
-          const rest = Buffer.alloc(MAX_RECORD);
-          const m = readSync(fd, rest, 0, rest.length, offset);
-          const rs = rest.subarray(0, m).indexOf(RS);
-          if (rs >= 0) {
-            out.corrupt++;
-            out.problems.push(`${file}: skipped a ${rs} byte record (too large)`);
-            store.setOffset(file, offset + rs + 1, lastHist);
-            return false;
-          }
-          if (m === rest.length) {
-            out.corrupt++;
-            out.problems.push(`${file}: no record end within ${MAX_RECORD} bytes; skipped`);
-            store.setOffset(file, offset + m, lastHist);
-            return false;
-          }
-          return true;
+        if (/^\s/.test(r.text) || r.text.trim() === '' || opts.incognito) {
+          out.skipped++;
+          continue;
         }
-        if (rows.length) {
-          const r = store.insertCommandsRaw(rows);
-          out.commands += r.inserted;
-          if (r.lastId !== null) out.lastId = r.lastId;
+        rows.push(toCommand(r, header, fileShell));
+      }
+      if (pos === 0) {
+        if (offset !== saved?.offset) store.setOffset(file, offset, lastHist);
+        if (want < CHUNK) return true; // only an incomplete record so far: wait for its end
+        // one record bigger than a chunk: skip it
+        const rest = Buffer.alloc(MAX_RECORD);
+        const m = readSync(fd, rest, 0, rest.length, offset);
+        const rs = rest.subarray(0, m).indexOf(RS);
+        if (rs >= 0) {
+          out.corrupt++;
+          out.problems.push(`${file}: skipped a ${rs} byte record (too large)`);
+          store.setOffset(file, offset + rs + 1, lastHist);
+          return false;
         }
-        store.setOffset(file, offset + pos, lastHist);
-        return offset + pos >= size;
-      });
-      if (done) break;
-    }
+        if (m === rest.length) {
+          out.corrupt++;
+          out.problems.push(`${file}: no record end within ${MAX_RECORD} bytes; skipped`);
+          store.setOffset(file, offset + m, lastHist);
+          return false;
+        }
+        return true;
+      }
+      if (rows.length) {
+        const r = store.insertCommandsRaw(rows);
+        out.commands += r.inserted;
+        if (r.lastId !== null) out.lastId = r.lastId;
+      }
+      store.setOffset(file, offset + pos, lastHist);
+      return offset + pos >= size;
+    };
+    const drain = (): void => {
+      while (!store.tx(readChunk)) {
+        /* next chunk */
+      }
+    };
+    drain();
     // a finished shell: drop a partial last record, then remove the file
     const now = opts.now ?? Date.now();
     const alive = opts.isAlive ? opts.isAlive(header, file) : defaultAlive(header, file, now);
     if (!alive) {
+      // the shell may have written its last records after the read above and then exited: read
+      // again, so only a record it never finished counts as incomplete
+      drain();
       const saved = store.getOffset(file);
       const size = fstatSync(fd).size;
       const offset = saved?.offset ?? (headerEnd > 0 ? headerEnd : 0);
