@@ -187,6 +187,41 @@ describe('everyday intents', () => {
     expect(first(request, { packageManager: 'apt' })).toBe(command);
   });
 
+  it.each([
+    ['show me the biggest folders in my home', 'du -h --max-depth=1 ~ | sort -rh | head -n 10'],
+    ['delete all node_modules folders', 'find . -type d -name node_modules -prune -exec rm -rf {} +'],
+    ['how many processes are running', 'ps -e --no-headers | wc -l'],
+    ['set an alias ll for ls -la', "alias ll='ls -la'"],
+    ['show the dns servers', 'resolvectl dns'],
+    ['open port 8080 in the firewall', 'sudo ufw allow 8080/tcp'],
+    ['check the firewall status', 'sudo ufw status verbose'],
+    ['allow ssh through the firewall', 'sudo ufw allow ssh'],
+    ['list all installed kernels', "dpkg --list 'linux-image*' | grep ^ii"],
+    ['show disk health of /dev/sda', 'sudo smartctl -H -A /dev/sda'],
+    ['format usb drive /dev/sdb1 as fat32', 'sudo mkfs.vfat -F 32 /dev/sdb1'],
+    ['list all open files by nginx', 'sudo lsof -c nginx'],
+    ['show logs from the last hour', "journalctl --since '1 hour ago'"],
+    ['show boot errors', 'journalctl -p err -b'],
+    ['show the last reboot time', 'who -b'],
+    ['change the default shell to zsh', 'chsh -s "$(command -v zsh)"'],
+    ['switch user to alice', 'su - alice'],
+    ['lock the screen', 'loginctl lock-session'],
+    [
+      'create a swap file of 4GB',
+      'sudo fallocate -l 4G /swapfile && sudo chmod 600 /swapfile && sudo mkswap /swapfile && sudo swapon /swapfile',
+    ],
+    ['generate a random password', 'openssl rand -base64 24'],
+    ['encode file.txt in base64', 'base64 file.txt'],
+  ])('a fourth round of everyday requests: %s', (request, command) => {
+    expect(first(request, { packageManager: 'apt' })).toBe(command);
+  });
+
+  it('uses firewalld where the package manager says Fedora-like', () => {
+    expect(first('open port 8080 in the firewall', { packageManager: 'dnf' })).toBe(
+      'sudo firewall-cmd --permanent --add-port=8080/tcp && sudo firewall-cmd --reload',
+    );
+  });
+
   it('leaves the long, corpus-style descriptions that a rule would only half answer alone', () => {
     // "directory tree" means recursively here, not the `tree` program
     expect(

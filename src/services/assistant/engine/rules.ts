@@ -173,13 +173,13 @@ const RULES: Array<[string, Rule]> = [
         return {
           command: `du -h --max-depth=1 ${q(dir)} | sort -rh | head -n ${n}`,
           explanation: `the ${n} largest directories under ${dir}`,
-          confidence: 0.85,
+          confidence: 0.9,
           rule: 'largest-files',
         };
       return {
         command: `find ${q(dir)} -type f -printf '%s\\t%p\\n' | sort -rn | head -n ${n} | numfmt --field=1 --to=iec`,
         explanation: `the ${n} largest files under ${dir}, sizes human-readable`,
-        confidence: 0.85,
+        confidence: 0.9,
         rule: 'largest-files',
       };
     },
@@ -262,7 +262,7 @@ const RULES: Array<[string, Rule]> = [
           confidence: 0.88,
           rule: 'port',
         };
-      if (!port || /\b(tunnel|forward)/.test(t)) return null;
+      if (!port || /\b(tunnel|forward|firewall|ufw)/.test(t)) return null;
       if (/\b(kill|stop|free)\b/.test(t))
         return {
           command: `fuser -k ${port.value}/tcp`,
@@ -329,7 +329,7 @@ const RULES: Array<[string, Rule]> = [
         !/\b(files|contents|everything)\b/.test(t) ||
         t.split(/\s+/).length > 10 ||
         s.some((x) => x.kind === 'ext' || x.kind === 'file' || x.kind === 'size' || x.kind === 'days') ||
-        /\b(contain\w*|named|called|larger|bigger|smaller|older|newer|modified|find|search|sizes?|details|differ\w*|lines?|empty|type|owned|owner|permissions?|recursive\w*|tree|under|extension|names?|paths?|count|number|archive|zip|tar|excluding|except|without|not|but|other than|suid|sgid|setuid|setgid|entire|whole|system|regular|normal)\b/.test(
+        /\b(contain\w*|named|called|larger|bigger|smaller|older|newer|modified|find|search|sizes?|details|differ\w*|lines?|empty|type|owned|owner|permissions?|recursive\w*|tree|under|extension|names?|paths?|count|number|archive|zip|tar|excluding|except|without|not|but|other than|suid|sgid|setuid|setgid|entire|whole|system|regular|normal|open|by)\b/.test(
           t,
         )
       )

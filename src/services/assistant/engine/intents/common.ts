@@ -275,7 +275,8 @@ export function logFile(t: string, slots: Slot[]): string | null {
 
 /** journalctl options for a time the request names. */
 export function journalTime(t: string): string {
-  if (/\bsince (the )?(last )?boot\b|\bthis boot\b|\bcurrent boot\b/.test(t)) return ' -b';
+  if (/\bsince (the )?(last )?boot\b|\bthis boot\b|\bcurrent boot\b|\bboot (errors|logs?|messages)\b/.test(t))
+    return ' -b';
   if (/\b(previous|last) boot\b/.test(t)) return ' -b -1';
   if (/\byesterday\b/.test(t)) return ' --since yesterday';
   if (/\btoday\b/.test(t)) return ' --since today';

@@ -135,13 +135,14 @@ export const FILE_INTENTS: Intent[] = [
   },
   {
     id: 'recent-minutes-hours',
-    when: /\b(?:modified|changed|edited|created|touched|updated)\b.*\b(?:last|past)\s+(\d{1,4})\s*(minutes?|mins?|hours?)\b/,
+    when: /\b(?:modified|changed|edited|created|touched|updated)\b.*\b(?:last|past)\s+(?:(\d{1,4})\s*)?(minutes?|mins?|hours?)\b/,
     confidence: 0.9,
     build: (m, i) => {
-      const n = Number(m[1]) * (/^h/.test(m[2] as string) ? 60 : 1);
+      const n = Number(m[1] ?? 1) * (/^h/.test(m[2] as string) ? 60 : 1);
       const dir = i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
+      const ext = i.slots.find((s) => s.kind === 'ext');
       return answer(
-        `find ${shq(dir)} -type f -mmin -${n}`,
+        `find ${shq(dir)} -type f${ext ? ` -name '*.${ext.value}'` : ''} -mmin -${n}`,
         `files under ${dir} modified in the last ${n} minutes`,
       );
     },
@@ -167,6 +168,20 @@ export const FILE_INTENTS: Intent[] = [
       const raw = bare(/\bto\s+(?:the\s+)?(\S+)/.exec(i.raw)?.[1]) ?? (m[2] as string);
       const dest = i.slots.find((x) => x.kind === 'path')?.value ?? homePlace(i.t) ?? raw;
       return answer(`mv -- *.${ext} ${shq(dest)}`, `moves every *.${ext} file here into ${dest}`);
+    },
+  },
+  {
+    id: 'delete-dirs-named',
+    when: /\b(?:delete|remove|clean up|get rid of)\s+(?:all\s+)?(?:the\s+|every\s+)?([\w.-]+)\s+(?:folders|directories|dirs)\b/,
+    confidence: 0.9,
+    build: (m, i) => {
+      const name = m[1] as string;
+      if (['empty', 'old', 'the', 'all', 'these', 'those', 'my'].includes(name)) return null;
+      const dir = i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
+      return answer(
+        `find ${shq(dir)} -type d -name ${shq(name)} -prune -exec rm -rf {} +`,
+        `deletes every directory named ${name} under ${dir}, with its contents`,
+      );
     },
   },
   {

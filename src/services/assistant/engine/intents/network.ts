@@ -154,4 +154,53 @@ export const NETWORK_INTENTS: Intent[] = [
       );
     },
   },
+  {
+    id: 'firewall',
+    when: /\bfirewall\b|\bufw\b|\bfirewalld\b/,
+    confidence: 0.92,
+    build: (_m, i) => {
+      const t = i.t;
+      const fw = ['dnf', 'yum', 'zypper'].includes(i.packageManager ?? '') ? 'firewalld' : 'ufw';
+      const port =
+        i.slots.find((x) => x.kind === 'port')?.value ??
+        /\bport\s+(\d{1,5})\b|\b(\d{2,5})\/(tcp|udp)\b/.exec(t)?.[1];
+      const proto = /\budp\b/.test(t) ? 'udp' : 'tcp';
+      const service = /\b(ssh|http|https|samba|dns)\b/.exec(t)?.[1];
+      const what = port ? `${port}/${proto}` : service;
+      const allow = /\b(open|allow|enable access|let .* through|permit|unblock)\b/.test(t);
+      const deny = /\b(close|block|deny|reject)\b/.test(t);
+      if (what && (allow || deny)) {
+        if (fw === 'ufw')
+          return answer(
+            `sudo ufw ${deny ? 'deny' : 'allow'} ${what}`,
+            `${deny ? 'blocks' : 'allows'} incoming ${what}`,
+          );
+        const spec = port
+          ? `--${deny ? 'remove' : 'add'}-port=${what}`
+          : `--${deny ? 'remove' : 'add'}-service=${what}`;
+        return answer(
+          `sudo firewall-cmd --permanent ${spec} && sudo firewall-cmd --reload`,
+          `${deny ? 'blocks' : 'allows'} incoming ${what}`,
+        );
+      }
+      if (/\b(enable|turn on|start|activate)\b/.test(t))
+        return fw === 'ufw'
+          ? answer('sudo ufw enable', 'turns the firewall on (at boot too)')
+          : answer('sudo systemctl enable --now firewalld', 'turns the firewall on');
+      if (/\b(disable|turn off|stop|deactivate)\b/.test(t))
+        return fw === 'ufw'
+          ? answer('sudo ufw disable', 'turns the firewall off')
+          : answer('sudo systemctl disable --now firewalld', 'turns the firewall off');
+      return fw === 'ufw'
+        ? answer('sudo ufw status verbose', 'whether the firewall is on, its defaults and rules')
+        : answer('sudo firewall-cmd --list-all', 'the active zone with its services, ports and rules');
+    },
+  },
+  {
+    id: 'dns-servers',
+    when: /\bdns servers?\b|\bname ?servers?\b|\bresolvers?\b/,
+    unless: /\b(flush|clear|cache)\b/,
+    confidence: 0.9,
+    build: () => answer('resolvectl dns', 'the DNS servers each interface uses'),
+  },
 ];

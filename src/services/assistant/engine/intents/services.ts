@@ -142,7 +142,7 @@ export const SERVICE_INTENTS: Intent[] = [
   {
     id: 'journal',
     unless: /\b(clear|clean|delete|remove|vacuum|shrink|trim|purge)\b/,
-    when: /\bjournal\b|\bjournalctl\b|\bsystem (logs?|messages)\b|\bboot (logs?|messages)\b|\blogs? (since|from|of) (the )?(last |previous |this )?boot\b/,
+    when: /\bjournal\b|\bjournalctl\b|\bsystem (logs?|messages)\b|\bboot (logs?|messages|errors)\b|\blogs? (since|from|of) (the )?(last |previous |this )?boot\b|\b(system )?(logs?|errors) (from|since|in|of|during) (the )?(last|past) (\d+ )?(minutes?|hours?|days?)\b|\b(logs?|errors) (from |since )?(today|yesterday)\b/,
     confidence: 0.88,
     build: (_m, i) => {
       const err = /\berrors?\b|\bfailures?\b|\bproblems?\b/.test(i.t) ? ' -p err' : '';
@@ -167,6 +167,19 @@ export const SERVICE_INTENTS: Intent[] = [
           )
         : answer('sudo journalctl --vacuum-time=2weeks', 'deletes journal entries older than two weeks');
     },
+  },
+  {
+    id: 'last-boot',
+    when: /\b(last|latest) (re)?boot( time)?\b|\bwhen (was|did) (the )?(machine|system|computer|server)?\s*(last )?(re)?boot|\bwho (re)?boot(ed)?\b|\breboot history\b/,
+    unless: /\blogs?\b|\berrors?\b/,
+    confidence: 0.9,
+    build: (_m, i) =>
+      /\bwho\b|\bhistory\b/.test(i.t)
+        ? answer(
+            'last -x reboot shutdown | head -n 20',
+            'recent reboots and shutdowns, with who was logged in',
+          )
+        : answer('who -b', 'when the system last booted'),
   },
   {
     id: 'kernel-messages',

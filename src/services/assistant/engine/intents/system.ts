@@ -61,7 +61,7 @@ export const SYSTEM_INTENTS: Intent[] = [
   },
   {
     id: 'hardware',
-    when: /\b(cpu|processor)\b.*\b(info|model|details|cores?|which|what)\b|\b(what|which) (cpu|processor)\b|\b(how many) (cpu )?cores\b|\busb devices\b|\bpci devices\b|\bblock devices\b|\b(disks|drives|partitions)\b.*\b(list|show|which|what)\b|\b(list|show|which|what)\b.*\b(disks|drives|partitions)\b|\bgraphics card\b|\bgpu\b|\btemperatures?\b|\bbios\b/,
+    when: /\b(cpu|processor)\b.*\b(info|model|details|cores?|which|what)\b|\b(what|which) (cpu|processor)\b|\b(how many) (cpu )?cores\b|\busb devices\b|\bpci devices\b|\bblock devices\b|\b(disks|drives|partitions?)\b.*\b(list|show|which|what)\b|\b(list|show|which|what)\b.*\b(disks|drives|partitions?)\b|\bgraphics card\b|\bgpu\b|\btemperatures?\b|\bbios\b/,
     unless: /\b(usage|using|space|free|full|mounted)\b/,
     confidence: 0.88,
     build: (_m, i) => {
@@ -72,7 +72,7 @@ export const SYSTEM_INTENTS: Intent[] = [
         return answer('lspci | grep -iE "vga|3d|display"', 'the graphics adapters');
       if (/\btemperatures?\b/.test(t)) return answer('sensors', 'temperatures and fan speeds (lm-sensors)');
       if (/\bbios\b/.test(t)) return answer('sudo dmidecode -t bios', 'BIOS vendor, version and date');
-      if (/\b(disks|drives|partitions|block devices)\b/.test(t))
+      if (/\b(disks|drives|partitions?|block devices)\b/.test(t))
         return answer('lsblk', 'disks and partitions with sizes and mount points');
       if (/\bcores\b/.test(t) && !/\binfo|details|model\b/.test(t))
         return answer('nproc', 'the number of CPU cores available');
@@ -255,6 +255,97 @@ export const SYSTEM_INTENTS: Intent[] = [
         return f ? answer(`lsof ${shq(f)}`, `processes that have ${f} open`) : null;
       }
       return answer('date', 'the current date and time');
+    },
+  },
+  {
+    id: 'process-count',
+    when: /\bhow many processes\b|\b(number|count) of (running )?processes\b/,
+    confidence: 0.9,
+    build: () => answer('ps -e --no-headers | wc -l', 'how many processes are running'),
+  },
+  {
+    id: 'swapfile',
+    when: /\b(create|make|add|set up)\b.*\bswap( ?file)?\b/,
+    confidence: 0.92,
+    build: (_m, i) => {
+      const size = i.slots.find((x) => x.kind === 'size')?.norm?.replace(/c$/, '') ?? '2G';
+      return answer(
+        `sudo fallocate -l ${size} /swapfile && sudo chmod 600 /swapfile && sudo mkswap /swapfile && sudo swapon /swapfile`,
+        `creates a ${size} swap file and turns it on (add it to /etc/fstab to keep it after a reboot)`,
+      );
+    },
+  },
+  {
+    id: 'session',
+    when: /\block (the |my )?screen\b|\bchange (my |the )?(default |login )?shell to (\w+)\b|\bswitch (to )?user (to )?([a-z_][\w-]*)\b|\blog ?in as ([a-z_][\w-]*)\b/,
+    unless: /\b(ssh|server|host|remote|into \S+\.)/,
+    confidence: 0.9,
+    build: (m, i) => {
+      if (/\block\b/.test(i.t)) return answer('loginctl lock-session', 'locks the screen of this session');
+      const sh = m[4];
+      if (sh)
+        return answer(`chsh -s "$(command -v ${sh})"`, `makes ${sh} your login shell (from the next login)`);
+      const user = m[7] ?? m[8];
+      return user && user !== 'root'
+        ? answer(`su - ${user}`, `a login shell as ${user} (asks for their password)`)
+        : null;
+    },
+  },
+  {
+    id: 'kernels',
+    when: /\b(installed|all) kernels\b|\bkernels? (are )?installed\b/,
+    confidence: 0.9,
+    build: (_m, i) => {
+      const p = i.packageManager ?? 'apt';
+      return p === 'apt'
+        ? answer("dpkg --list 'linux-image*' | grep ^ii", 'installed kernel packages')
+        : p === 'pacman'
+          ? answer('pacman -Q | grep -E "^linux"', 'installed kernel packages')
+          : answer('rpm -q kernel', 'installed kernel packages');
+    },
+  },
+  {
+    id: 'disk-health',
+    when: /\b(disk|drive|ssd|smart)\b.*\b(health|smart|status|failing)\b|\bsmart (data|status|info)\b/,
+    confidence: 0.9,
+    build: (_m, i) => {
+      const dev = i.slots.find((x) => x.kind === 'path' && /^\/dev\//.test(x.value))?.value;
+      return dev
+        ? answer(
+            `sudo smartctl -H -A ${shq(dev)}`,
+            `the SMART health verdict and attributes of ${dev} (smartmontools)`,
+          )
+        : answer('sudo smartctl --scan', 'the drives smartctl can query; then smartctl -H on one of them');
+    },
+  },
+  {
+    id: 'format-drive',
+    when: /\bformat\b.*\/dev\/\S+.*\b(fat32|vfat|exfat|ext4|ntfs|xfs|btrfs)\b/,
+    confidence: 0.9,
+    build: (m, i) => {
+      const dev = i.slots.find((x) => x.kind === 'path' && /^\/dev\//.test(x.value))?.value;
+      if (!dev) return null;
+      const fs = m[1] as string;
+      const cmd =
+        fs === 'fat32' || fs === 'vfat'
+          ? `sudo mkfs.vfat -F 32 ${shq(dev)}`
+          : fs === 'exfat'
+            ? `sudo mkfs.exfat ${shq(dev)}`
+            : fs === 'ntfs'
+              ? `sudo mkfs.ntfs -f ${shq(dev)}`
+              : `sudo mkfs.${fs} ${shq(dev)}`;
+      return answer(cmd, `erases ${dev} and creates an empty ${fs} file system on it (unmount it first)`);
+    },
+  },
+  {
+    id: 'open-files-by-name',
+    when: /\bopen files (by|of|from|for) ([a-z][\w.-]*)\b|\bfiles (opened|held) by ([a-z][\w.-]*)\b/,
+    confidence: 0.9,
+    build: (m) => {
+      const name = (m[2] ?? m[4]) as string;
+      return /^\d+$/.test(name) || ['the', 'a', 'process'].includes(name)
+        ? null
+        : answer(`sudo lsof -c ${name}`, `files that processes named ${name} have open`);
     },
   },
 ];

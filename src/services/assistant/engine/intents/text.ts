@@ -263,4 +263,39 @@ export const TEXT_INTENTS: Intent[] = [
       );
     },
   },
+  {
+    id: 'base64',
+    when: /\bbase ?64\b/,
+    confidence: 0.9,
+    build: (_m, i) => {
+      const f = files(i)[0];
+      if (!f) return null;
+      return /\bdecode\b/.test(i.t)
+        ? answer(`base64 -d ${shq(f)}`, `${f} decoded from base64`)
+        : answer(`base64 ${shq(f)}`, `${f} encoded as base64`);
+    },
+  },
+  {
+    id: 'random-password',
+    when: /\b(random|strong|secure) (password|passphrase|secret|token|key)\b/,
+    unless: /\bssh\b/,
+    confidence: 0.9,
+    build: () => answer('openssl rand -base64 24', '24 random bytes as 32 base64 characters'),
+  },
+  {
+    id: 'alias',
+    when: /\b(?:set|create|make|add|define)\s+(?:an?\s+)?alias\s+(?:called\s+|named\s+)?([\w.-]+)\s+(?:for|to|as)\s+(.+?)\s*$/,
+    confidence: 0.9,
+    build: (m, i) => {
+      const raw =
+        /\balias\s+(?:called\s+|named\s+)?[\w.-]+\s+(?:for|to|as)\s+(.+?)\s*$/i.exec(i.raw)?.[1] ??
+        (m[2] as string);
+      const cmd = raw.replace(/^["'`]|["'`]$/g, '');
+      if (/['\n]/.test(cmd)) return null;
+      return answer(
+        `alias ${m[1] as string}='${cmd}'`,
+        `${m[1] as string} runs ${cmd} in this shell (add the line to ~/.bashrc to keep it)`,
+      );
+    },
+  },
 ];
