@@ -141,6 +141,8 @@ export function unwrap(name: string, args: string[]): Unwrapped | null {
         const split = own.findIndex((o) => o === '-S' || o === '--split-string');
         if (split >= 0) base.scripts.push([own[split + 1] ?? '', ...rest].join(' '));
       }
+      // `command -v NAME` / `command -V NAME` only look NAME up
+      if (name === 'command' && own.some((o) => /^-[a-zA-Z]*[vV]/.test(o))) return base;
       if (name === 'watch' && rest.length > 0) {
         base.scripts.push(rest.join(' '));
         return base;

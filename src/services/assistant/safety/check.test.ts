@@ -89,6 +89,12 @@ describe('safety checker', () => {
     expect(checkCommandSync('sudo touch /etc/nologin').risk).toBe('dangerous');
   });
 
+  it('knows command -v only looks a name up, while command NAME runs it', () => {
+    expect(checkCommandSync('command -v rm').risk).toBe('safe');
+    expect(checkCommandSync('chsh -s "$(command -v zsh)"').reasons.join(' ')).not.toMatch(/starts zsh/);
+    expect(checkCommandSync('command rm -rf /tmp/x').risk).toBe('dangerous');
+  });
+
   it('tells package queries from package changes', () => {
     for (const q of ['dpkg -S /usr/bin/curl', 'dpkg -l', 'dpkg -s curl', 'pacman -Ss vim', 'rpm -qf /bin/ls'])
       expect(checkCommandSync(q).risk, q).toBe('safe');

@@ -1312,6 +1312,8 @@ function checkOne(cmd: { name: string; args: string[]; dynamic: boolean }, ctx: 
       break;
   }
   if (PURE_READERS.has(name)) return;
+  // `command -v NAME` only looks a name up
+  if (name === 'command' && args.some((a) => /^-[a-zA-Z]*[vV]/.test(a))) return;
   const sub = operands(args).slice(0, 3).join(' ').toLowerCase();
   if (
     /\b(delete|destroy|purge|wipe|drop|flushall)\b/.test(sub) ||
