@@ -14,6 +14,7 @@ import type { HealingAction, HealingStatus } from '../../src/shared/contract/hea
 const why = unavailableReason();
 const NODE = '/usr/bin/node';
 const WORKER_CMDLINE = 'sleep 424242';
+const WORKER_CWD = '/var/tmp/ainl-worker-cwd';
 
 function target(s: HealingStatus, name: string) {
   const t = s.targets.find((x) => x.name === name);
@@ -66,6 +67,7 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
       timeoutMs: 1000,
       failureThreshold: 2,
     });
+    await hs.sb.run(['mkdir', '-p', '-m', '0755', WORKER_CWD]);
     hs.writeConfig({
       reconcileIntervalSec: 5,
       targets: [
@@ -84,7 +86,13 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
         {
           name: 'worker',
           kind: 'process',
-          process: { cmdline: WORKER_CMDLINE, start: ['sleep', '424242'] },
+          process: {
+            cmdline: WORKER_CMDLINE,
+            start: ['sleep', '424242'],
+            user: 'nobody',
+            workingDirectory: WORKER_CWD,
+            environment: { AINL_WORKER_MODE: 'healed by ainl' },
+          },
           policy: fastPolicy,
         },
         { name: 'loop-a.service', dependsOn: ['loop-b.service'] },
@@ -340,6 +348,27 @@ describe.skipIf(why !== null)(`healing against real systemd${why ? ` (skipped: $
     expect(show).toMatch(/^ExecStart=\{ path=\/(usr\/)?bin\/sleep ; argv\[\]=sleep 424242 ;/m);
     expect(show).toMatch(/^Description=AI-Native Linux healing: start of process target worker$/m);
     expect(show).toMatch(new RegExp(`^MainPID=${pid}$`, 'm'));
+    // it runs as the configured user, in its directory, with its environment — not as root in /
+    const creds = await hs.sb.run([
+      'systemctl',
+      'show',
+      '-p',
+      'User',
+      '-p',
+      'WorkingDirectory',
+      '-p',
+      'Environment',
+      unit,
+    ]);
+    expect(creds).toMatch(/^User=nobody$/m);
+    expect(creds).toMatch(new RegExp(`^WorkingDirectory=${WORKER_CWD}$`, 'm'));
+    expect(creds).toMatch(/^Environment=.*AINL_WORKER_MODE=/m);
+    const nobody = (await hs.sb.run(['id', '-u', 'nobody'])).trim();
+    const status = await hs.sb.run(['cat', `/proc/${pid}/status`]);
+    expect(/^Uid:\s+(\d+)\s+(\d+)/m.exec(status)?.slice(1)).toEqual([nobody, nobody]);
+    expect((await hs.sb.run(['readlink', `/proc/${pid}/cwd`])).trim()).toBe(WORKER_CWD);
+    const environ = (await hs.sb.run(['cat', `/proc/${pid}/environ`])).split('\0');
+    expect(environ).toContain('AINL_WORKER_MODE=healed by ainl');
     // the helper goes away: the worker and its unit stay
     const t0 = Date.now();
     await hs.sb.run(['systemctl', 'stop', HELPER_UNIT]);

@@ -3,7 +3,7 @@
  * kills. Unit targets are covered against a real systemd in test/integration/healing*.test.ts.
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HealingEngine } from './engine';
@@ -72,6 +72,59 @@ describe('healing engine: plain processes', () => {
     const start = actions.filter((a) => a.kind === 'start').at(-1);
     expect(start?.reason).toMatch(/spawned detached in the engine's own cgroup \(fallback: no systemd bus/);
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'the fallback spawn runs it as the configured user, in its directory, with its environment; an unknown user is refused',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ainl-heal-'));
+      dirs.push(dir);
+      chmodSync(dir, 0o777);
+      const pidfile = join(dir, 'p.pid');
+      const cfg = (user: string, pidfile: string) =>
+        healingConfig.parse({
+          targets: [
+            {
+              name: 'worker',
+              kind: 'process',
+              process: {
+                pidfile,
+                start: ['/bin/sh', '-c', `echo $$ > ${pidfile}; exec sleep 1000`],
+                user,
+                workingDirectory: dir,
+                environment: { AINL_WORKER_MODE: 'healed by ainl' },
+              },
+              policy: { cooldownSec: 0, stableSec: 0.3, verifyTimeoutSec: 2, maxRestarts: 1 },
+            },
+          ],
+        });
+      const engine = new HealingEngine({ config: cfg('nobody', pidfile) });
+      engines.push(engine);
+      const actions: HealingAction[] = [];
+      engine.on('action', (a: HealingAction) => actions.push(a));
+      engine.start();
+      await until(() => actions.some((a) => a.kind === 'verify-ok'), 8000, 'started');
+      const pid = Number(readFileSync(pidfile, 'utf8'));
+      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      expect(uid).toBe('65534');
+      expect(readlinkSync(`/proc/${pid}/cwd`)).toBe(dir);
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(env).toContain('AINL_WORKER_MODE=healed by ainl');
+      expect(env).toContain('USER=nobody');
+
+      const refused = new HealingEngine({ config: cfg('ainl-no-such-user', join(dir, 'none.pid')) });
+      engines.push(refused);
+      const seen: HealingAction[] = [];
+      refused.on('action', (a: HealingAction) => seen.push(a));
+      refused.start();
+      await until(
+        () => seen.some((a) => a.kind === 'start' && a.outcome === 'failed'),
+        5000,
+        'start refused',
+      );
+      const failed = seen.find((a) => a.kind === 'start' && a.outcome === 'failed');
+      expect(failed?.reason).toMatch(/user ainl-no-such-user does not exist.*would run as root/);
+    },
+  );
 
   it('a process that keeps dying: backoff, then gave-up; a person clears it', async () => {
     const { engine, actions } = setup('exec sleep 0.1', { maxRestarts: 3, windowSec: 60 });

@@ -13,7 +13,7 @@ import type { HealingAction, TargetStatus, HealingStatus } from '../../shared/co
 import { Problem } from '../../shared/problems';
 import { cockpitState, type SystemdClient, type UnitSnapshot, type UnitChange } from './systemd';
 import { isDbusError } from './bus';
-import { transientUnitName, transientUnitOfPid, resolveExecutable } from './transient';
+import { transientUnitName, transientUnitOfPid, resolveExecutable, resolveCreds } from './transient';
 import { runProbe, pidAlive } from './probes';
 import { explainFailure, exitFacts, systemdWouldRestart, backoffMs, findCycles } from './analysis';
 
@@ -894,9 +894,10 @@ export class HealingEngine extends EventEmitter {
   private async launch(rt: Runtime, argv: string[], what: string): Promise<string> {
     const [cmd, ...args] = argv;
     if (!cmd) throw new Problem('invalid-input', `no ${what} command configured for ${rt.cfg.name}`);
+    const m = rt.cfg.process;
     const sd = this.systemd;
     if (!sd) {
-      await spawnDetached(argv);
+      await spawnDetached(argv, m);
       const how = `spawned detached in the engine's own cgroup (fallback: no systemd bus — ${this.systemdWhy})`;
       this.opts.log?.(`process target ${rt.cfg.name}: ${how}`);
       return how;
@@ -911,6 +912,10 @@ export class HealingEngine extends EventEmitter {
           path,
           argv: [cmd, ...args],
           description: `AI-Native Linux healing: ${what} of process target ${rt.cfg.name}`,
+          user: m.user,
+          group: m.group,
+          workingDirectory: m.workingDirectory,
+          environment: m.environment,
         });
       } catch (err) {
         // a unit of an earlier helper run still holds the name: take the next one
@@ -1213,12 +1218,36 @@ export function findProcess(m: TargetConfig['process']): number {
   return 0;
 }
 
-function spawnDetached(argv: string[]): Promise<void> {
+/** A detached child with the target's user/group (uid/gid, never silently root), cwd and environment. */
+function spawnDetached(argv: string[], m: TargetConfig['process']): Promise<void> {
   return new Promise((resolve, reject) => {
     const [cmd, ...args] = argv;
     if (!cmd) return reject(new Problem('invalid-input', 'no start command configured'));
-    const child = spawn(cmd, args, { detached: true, stdio: 'ignore', shell: false });
-    child.once('error', (err) => reject(new Problem('internal-error', `spawn ${cmd}: ${err.message}`)));
+    const creds = resolveCreds(m.user, m.group);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (creds.name) Object.assign(env, { USER: creds.name, LOGNAME: creds.name });
+    if (creds.home) env.HOME = creds.home;
+    Object.assign(env, m.environment ?? {});
+    const child = spawn(cmd, args, {
+      detached: true,
+      stdio: 'ignore',
+      shell: false,
+      cwd: m.workingDirectory || undefined,
+      env,
+      uid: creds.uid,
+      gid: creds.gid,
+    });
+    child.once('error', (err) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPERM' && creds.uid !== undefined)
+        return reject(
+          new Problem(
+            'access-denied',
+            `spawn ${cmd} as user ${m.user}: not allowed to switch users (${err.message}); not starting it as the engine's own user instead`,
+          ),
+        );
+      reject(new Problem('internal-error', `spawn ${cmd}: ${err.message}`));
+    });
     child.once('spawn', () => {
       child.unref();
       setTimeout(resolve, 100);

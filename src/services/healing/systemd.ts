@@ -73,7 +73,11 @@ export interface TransientService {
   argv: string[];
   description: string;
   workingDirectory?: string;
+  /** User=/Group=: a name or a numeric id */
   user?: string;
+  group?: string;
+  /** Environment=: NAME → value */
+  environment?: Record<string, string>;
 }
 
 /** How a job ended: systemd's JobRemoved result (done, failed, canceled, timeout, dependency, skipped). */
@@ -327,6 +331,9 @@ export class SystemdClient extends EventEmitter {
     ];
     if (svc.workingDirectory) props.push(['WorkingDirectory', new Variant('s', svc.workingDirectory)]);
     if (svc.user) props.push(['User', new Variant('s', svc.user)]);
+    if (svc.group) props.push(['Group', new Variant('s', svc.group)]);
+    const env = Object.entries(svc.environment ?? {}).map(([k, v]) => `${k}=${v}`);
+    if (env.length > 0) props.push(['Environment', new Variant('as', env)]);
     const [job] = await this.manager('StartTransientUnit', 'ssa(sv)a(sa(sv))', [svc.name, 'fail', props, []]);
     return String(job);
   }

@@ -8,6 +8,8 @@ import {
   isTransientUnitName,
   unitFromCgroupFile,
   resolveExecutable,
+  resolveCreds,
+  lookupAccount,
 } from './transient';
 import { isValidUnitName } from '../../shared/config/healing';
 import { Problem } from '../../shared/problems';
@@ -83,5 +85,32 @@ describe('resolveExecutable', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     refuse('', 'invalid-input', /no start command/);
+  });
+});
+
+describe('resolveCreds (the detached-spawn fallback)', () => {
+  const db: Record<string, string[]> = {
+    'passwd:worker': ['worker', 'x', '1001', '1002', '', '/srv/worker', '/bin/sh'],
+    'passwd:1001': ['worker', 'x', '1001', '1002', '', '/srv/worker', '/bin/sh'],
+    'group:staff': ['staff', 'x', '50', ''],
+  };
+  const lookup = (d: 'passwd' | 'group', k: string) => db[`${d}:${k}`] ?? null;
+  it('maps names and ids to uid/gid like User=/Group=, and never quietly to root', () => {
+    expect(resolveCreds(undefined, undefined, lookup)).toEqual({});
+    expect(resolveCreds('worker', undefined, lookup)).toEqual({
+      uid: 1001,
+      gid: 1002,
+      name: 'worker',
+      home: '/srv/worker',
+    });
+    expect(resolveCreds('1001', 'staff', lookup)).toMatchObject({ uid: 1001, gid: 50 });
+    expect(resolveCreds('4242', '4243', lookup)).toEqual({ uid: 4242, gid: 4243 });
+    expect(() => resolveCreds('ghost', undefined, lookup)).toThrow(/user ghost does not exist.*root/);
+    expect(() => resolveCreds('worker', 'ghosts', lookup)).toThrow(/group ghosts does not exist/);
+    expect(() => resolveCreds('4242', undefined, lookup)).toThrow(/no passwd entry: configure a group/);
+  });
+  it('reads the real account database', () => {
+    expect(lookupAccount('passwd', 'root')?.[2]).toBe('0');
+    expect(lookupAccount('passwd', 'ainl-no-such-user')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
  * Plain-process targets started as transient systemd services: unit names, the cgroup a PID lives
  * in, and resolving a command to an absolute path (systemd's ExecStart needs one).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, accessSync, constants } from 'node:fs';
 import { Problem } from '../../shared/problems';
 
@@ -109,4 +110,80 @@ export function resolveExecutable(cmd: string, pathEnv = process.env.PATH ?? '')
     'not-found',
     `${cmd} is not on PATH (${dirs.join(':')}): configure the start command with an absolute path`,
   );
+}
+
+/** uid/gid (and the account's home, for HOME) a detached child is spawned with. */
+export interface SpawnCreds {
+  uid?: number;
+  gid?: number;
+  home?: string;
+  name?: string;
+}
+
+type Lookup = (db: 'passwd' | 'group', key: string) => string[] | null;
+
+/** One entry of the passwd or group database, split on ':'; `getent` (NSS), else the /etc file. */
+export function lookupAccount(db: 'passwd' | 'group', key: string, etc = '/etc'): string[] | null {
+  try {
+    const out = execFileSync('getent', [db, key], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const line = out.split('\n').find(Boolean);
+    return line ? line.split(':') : null;
+  } catch (err) {
+    // exit code 2: not found; anything else (no getent): read the file
+    if ((err as { status?: number }).status === 2) return null;
+  }
+  let text: string;
+  try {
+    text = readFileSync(`${etc}/${db}`, 'utf8');
+  } catch {
+    return null;
+  }
+  const numeric = /^\d+$/.test(key);
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f.length < 3 || line.startsWith('#')) continue;
+    if (numeric ? f[2] === key : f[0] === key) return f;
+  }
+  return null;
+}
+
+/**
+ * The uid/gid of a configured user and group, as systemd's User=/Group= would apply them: a name
+ * must exist; a numeric uid without an entry needs a group; no group means the user's primary one.
+ * Throws a Problem instead of ever falling back to root.
+ */
+export function resolveCreds(user?: string, group?: string, lookup: Lookup = lookupAccount): SpawnCreds {
+  const creds: SpawnCreds = {};
+  if (user) {
+    const pw = lookup('passwd', user);
+    if (pw) {
+      creds.uid = Number(pw[2]);
+      creds.gid = Number(pw[3]);
+      creds.name = pw[0];
+      if (pw[5]) creds.home = pw[5];
+    } else if (/^\d+$/.test(user)) {
+      creds.uid = Number(user);
+    } else {
+      throw new Problem(
+        'not-found',
+        `user ${user} does not exist; not starting the process (it would run as root)`,
+      );
+    }
+  }
+  if (group) {
+    const gr = lookup('group', group);
+    if (gr) creds.gid = Number(gr[2]);
+    else if (/^\d+$/.test(group)) creds.gid = Number(group);
+    else throw new Problem('not-found', `group ${group} does not exist; not starting the process`);
+  }
+  if (creds.uid !== undefined && creds.gid === undefined)
+    throw new Problem('invalid-input', `uid ${user} has no passwd entry: configure a group for it too`);
+  for (const v of [creds.uid, creds.gid])
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xfffffffe))
+      throw new Problem('invalid-input', `bad uid/gid for ${user ?? ''}:${group ?? ''}`);
+  return creds;
 }

@@ -8,6 +8,12 @@ export const UNIT_NAME_RE =
 /** Names of watched targets (what clients pass): the unit name, or a short id for a plain process. */
 export const TARGET_NAME_RE = /^[A-Za-z0-9:_.\\@-]{1,255}$/;
 
+/** User and group names as shadow-utils accepts them (or a numeric id). */
+export const ACCOUNT_RE = /^(?:[a-z_][a-z0-9_-]*[$]?|\d+)$/;
+const ACCOUNT_MSG = 'a user/group name ([a-z_][a-z0-9_-]*) or a numeric id';
+/** Environment variable names. */
+export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export function isValidUnitName(name: string): boolean {
   return UNIT_NAME_RE.test(name) && !name.includes('..') && !name.startsWith('-');
 }
@@ -99,6 +105,34 @@ export const targetConfig = z
         start: z.array(z.string()).default([]),
         /** argv to restart it; default: SIGTERM the matched process, then `start`. */
         restart: z.array(z.string()).default([]),
+        /** User the started process runs as (name or numeric uid); default: root. */
+        user: z.string().regex(ACCOUNT_RE, ACCOUNT_MSG).max(32).optional(),
+        /** Group it runs as (name or numeric gid); default: the user's primary group. */
+        group: z.string().regex(ACCOUNT_RE, ACCOUNT_MSG).max(32).optional(),
+        /** Its working directory (absolute); default: `/`. */
+        workingDirectory: z
+          .string()
+          .regex(/^\/[^\0\n]*$/, 'must be an absolute path')
+          .max(4096)
+          .optional(),
+        /** Extra environment variables, NAME → value. */
+        environment: z
+          .record(
+            z.string(),
+            z.string().regex(/^[^\0\n]*$/, 'values may not contain NUL or newline characters'),
+          )
+          .superRefine((e, ctx) => {
+            const names = Object.keys(e);
+            if (names.length > 32) ctx.addIssue({ code: 'custom', message: 'at most 32 variables' });
+            for (const n of names)
+              if (!ENV_NAME_RE.test(n))
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [n],
+                  message: 'variable names: letters, digits and _, not starting with a digit',
+                });
+          })
+          .optional(),
       })
       .strict()
       .default({ pidfile: '', comm: '', cmdline: '', start: [], restart: [] }),
