@@ -48,12 +48,8 @@ export interface EngineOptions {
   temperature: number;
   /** best candidates (by expected score) the list's second to fifth entries are chosen from */
   shortlist: number;
-  /** an intent rule at least this confident is put first, unless the model is sure of another answer */
+  /** an intent rule at least this confident is put first, for a request short enough (below) */
   ruleFirst: number;
-  /** the model is sure when its best candidate's expected score reaches this… */
-  modelTrust: number;
-  /** …and the rule's expected score is more than this below it */
-  ruleMargin: number;
   /**
    * a longer request usually says more than a rule understood: the rule then only takes second
    * place; `find` requests combine conditions (name, size, age, type) that rules catch only in
@@ -75,8 +71,6 @@ export const DEFAULT_ENGINE: EngineOptions = {
   shortlist: 60,
   temperature: 1,
   ruleFirst: 0.88,
-  modelTrust: 2,
-  ruleMargin: 0,
   ruleLeadWords: 6,
   ruleLeadWordsAtomic: 10,
 };
@@ -168,7 +162,6 @@ export class OfflineEngine {
   options: EngineOptions = { ...DEFAULT_ENGINE };
   /** why the learned model could not be used (the engine then answers from retrieval alone) */
   modelProblem: string | null = null;
-  lastLead: { topMean: number; leadMean: number } | null = null;
   private readonly entries: KbEntry[];
   /** sequence → its known structures, most frequent first */
   private readonly structures = new Map<string, string[]>();
@@ -460,13 +453,9 @@ export class OfflineEngine {
     // a confident intent rule is what the user asked for: it leads (rules come most confident first)
     const lead = rules[0];
     const words = text.trim().split(/\s+/).length;
-    const topMean = ranked[0]?.mean ?? -1;
-    const leadMean = lead ? (pool.get(`rule:${lead.command}`)?.mean ?? -1) : -1;
-    this.lastLead = { topMean, leadMean };
     if (
       lead &&
       lead.confidence >= o.ruleFirst &&
-      (topMean < o.modelTrust || leadMean >= topMean - o.ruleMargin) &&
       (words <= o.ruleLeadWords ||
         (words <= o.ruleLeadWordsAtomic && !/^(sudo\s+)?find\b/.test(lead.command))) &&
       out[0]?.command !== lead.command
