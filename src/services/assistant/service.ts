@@ -142,6 +142,7 @@ export class AssistantService {
     explanation: string,
     source: 'offline' | 'llm',
     ctx: ShellContext,
+    programs: string[] = programsOf(command),
   ): Candidate {
     const verdict = checkCommandSync(command);
     const c: Candidate = {
@@ -152,7 +153,7 @@ export class AssistantService {
       reasons: verdict.reasons,
       source,
     };
-    const missing = programsOf(command).find((p) => !isAvailable(p, ctx.commands));
+    const missing = programs.find((p) => !isAvailable(p, ctx.commands));
     if (missing) {
       const pkg = packageFor(missing);
       const cmd = installCommand(pkg, ctx.packageManager);
@@ -228,16 +229,17 @@ export class AssistantService {
       packageManager: ctx.packageManager,
       commands: ctx.commands,
     });
-    // one `whatis` run for every program the explanations will name
-    prefetchWhatis(offline.flatMap((o) => programsOf(o.command)));
+    // each candidate parsed once for its programs; one `whatis` run for every one they name
+    const programs = offline.map((o) => programsOf(o.command));
+    prefetchWhatis(programs.flat());
     // an adapted example is approximate: one that is destructive, or needs a program this machine
     // lacks (yum on Debian), never comes before one that is harmless and runs here
     const later: Candidate[] = [];
     const adapted = new Set<Candidate>();
-    for (const o of offline) {
+    for (const [k, o] of offline.entries()) {
       if (candidates.some((c) => c.command === o.command)) continue;
       const why = o.origin === 'retrieval' ? `${briefly(o.command)}; ${o.explanation}` : o.explanation;
-      const c = this.candidateFrom(o.command, o.confidence, why, 'offline', ctx);
+      const c = this.candidateFrom(o.command, o.confidence, why, 'offline', ctx, programs[k]);
       if (o.origin === 'retrieval') adapted.add(c);
       if (o.origin === 'retrieval' && (c.risk === 'dangerous' || c.risk === 'blocked' || c.needsInstall))
         later.push(c);
