@@ -300,6 +300,9 @@ export const files = (i: IntentInput): string[] =>
         s.kind === 'file' || s.kind === 'path' || (s.kind === 'quoted' && /^[^\s]*[./][^\s]*$/.test(s.value)),
     )
     .map((s) => s.value);
+/** Where a file search starts: the path the request names, else ~ when it mentions home, else `.`. */
+export const searchRoot = (i: IntentInput): string =>
+  i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
 /** A word of the request as a name: quotes and trailing punctuation removed. */
 export const bare = (v: string | undefined): string | undefined => v?.replace(/^["'`]+|["'`.,;:!?]+$/g, '');
 export const host = (t: string): string | null =>

@@ -1,5 +1,26 @@
 /** Everyday intents: archives, checksums, links, finding and handling files. */
-import { homePlace, answer, bare, file, files, shq, type Intent } from './common';
+import {
+  homePlace,
+  answer,
+  bare,
+  file,
+  files,
+  shq,
+  type Intent,
+  searchRoot,
+  type IntentAnswer,
+  type IntentInput,
+} from './common';
+
+/** Empty files (f) or directories (d) under the request's place, deleted when it says so. */
+function emptyUnder(type: 'f' | 'd', i: IntentInput): IntentAnswer {
+  const dir = searchRoot(i);
+  const del = /\b(delete|remove|clean)\b/.test(i.t);
+  return answer(
+    `find ${shq(dir)} -type ${type} -empty${del ? ' -delete' : ''}`,
+    `empty ${type === 'd' ? 'directories' : 'files'} under ${dir}${del ? ', deleted' : ''}`,
+  );
+}
 
 export const FILE_INTENTS: Intent[] = [
   {
@@ -111,27 +132,13 @@ export const FILE_INTENTS: Intent[] = [
     id: 'empty-dirs',
     when: /\bempty (directories|folders|dirs)\b/,
     confidence: 0.9,
-    build: (_m, i) => {
-      const dir = i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
-      const del = /\b(delete|remove|clean)\b/.test(i.t);
-      return answer(
-        `find ${shq(dir)} -type d -empty${del ? ' -delete' : ''}`,
-        `empty directories under ${dir}${del ? ', deleted' : ''}`,
-      );
-    },
+    build: (_m, i) => emptyUnder('d', i),
   },
   {
     id: 'empty-files',
     when: /\bempty files\b|\bzero.(byte|size|length) files\b/,
     confidence: 0.9,
-    build: (_m, i) => {
-      const dir = i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
-      const del = /\b(delete|remove|clean)\b/.test(i.t);
-      return answer(
-        `find ${shq(dir)} -type f -empty${del ? ' -delete' : ''}`,
-        `empty files under ${dir}${del ? ', deleted' : ''}`,
-      );
-    },
+    build: (_m, i) => emptyUnder('f', i),
   },
   {
     id: 'recent-minutes-hours',
@@ -139,7 +146,7 @@ export const FILE_INTENTS: Intent[] = [
     confidence: 0.9,
     build: (m, i) => {
       const n = Number(m[1] ?? 1) * (/^h/.test(m[2] as string) ? 60 : 1);
-      const dir = i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
+      const dir = searchRoot(i);
       const ext = i.slots.find((s) => s.kind === 'ext');
       return answer(
         `find ${shq(dir)} -type f${ext ? ` -name '*.${ext.value}'` : ''} -mmin -${n}`,
@@ -152,7 +159,7 @@ export const FILE_INTENTS: Intent[] = [
     when: /\bduplicate files\b|\bfiles? that are (the same|identical|duplicates)\b|\bidentical files\b/,
     confidence: 0.88,
     build: (_m, i) => {
-      const dir = i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
+      const dir = searchRoot(i);
       return answer(
         `find ${shq(dir)} -type f -exec md5sum {} + | sort | uniq -w32 -dD`,
         `files under ${dir} with identical contents, grouped by checksum`,
@@ -177,7 +184,7 @@ export const FILE_INTENTS: Intent[] = [
     build: (m, i) => {
       const name = m[1] as string;
       if (['empty', 'old', 'the', 'all', 'these', 'those', 'my'].includes(name)) return null;
-      const dir = i.slots.find((s) => s.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
+      const dir = searchRoot(i);
       return answer(
         `find ${shq(dir)} -type d -name ${shq(name)} -prune -exec rm -rf {} +`,
         `deletes every directory named ${name} under ${dir}, with its contents`,
@@ -252,7 +259,7 @@ export const FILE_INTENTS: Intent[] = [
     when: /\bfiles?\b.*\b(owned by|belonging to)\s+([a-z_][\w-]*)|\bfiles?\b.*\b(with|having)\s+(?:permissions?|mode)\s+([0-7]{3,4})\b|\bbroken (sym)?links\b/,
     confidence: 0.9,
     build: (m, i) => {
-      const dir = i.slots.find((x) => x.kind === 'path')?.value ?? (/\bhome\b/.test(i.t) ? '~' : '.');
+      const dir = searchRoot(i);
       if (/\bbroken (sym)?links\b/.test(i.t))
         return answer(`find ${shq(dir)} -xtype l`, `symbolic links under ${dir} whose target is missing`);
       if (m[2]) return answer(`find ${shq(dir)} -user ${m[2]}`, `files under ${dir} owned by ${m[2]}`);
