@@ -3,8 +3,9 @@
  * in, and resolving a command to an absolute path (systemd's ExecStart needs one).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, accessSync, constants } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Problem } from '../../shared/problems';
+import { isExecutableFile } from '../core/executable';
 
 export const TRANSIENT_PREFIX = 'ainl-heal-';
 /** Longest escaped target part; the whole name stays well below systemd's 255 characters. */
@@ -74,16 +75,6 @@ export function unitFromCgroupFile(text: string): string {
 export function transientUnitOfPid(pid: number, proc = '/proc'): string {
   const u = unitOfPid(pid, proc);
   return isTransientUnitName(u) ? u : '';
-}
-
-function isExecutableFile(p: string): boolean {
-  try {
-    if (!statSync(p).isFile()) return false;
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -2,18 +2,10 @@
  * How a terminal's shell is chosen and started: which binary, which environment, and the
  * generated startup files that load the user's own rc and then the Quest Log hook.
  */
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Problem } from '../../shared/problems';
+import { isExecutableFile } from '../core/executable';
 
 export type ShellKind = 'bash' | 'zsh' | 'other';
 
@@ -22,16 +14,6 @@ export function shellKind(shell: string): ShellKind {
   if (b === 'bash' || b.startsWith('bash')) return 'bash';
   if (b === 'zsh' || b.startsWith('zsh')) return 'zsh';
   return 'other';
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The login shells the system allows (/etc/shells); null when the file cannot be read. */
