@@ -3,13 +3,14 @@
  * config file, served through the dispatcher (validation included), pushing monitor:sample and
  * monitor:alert, writing alerts.jsonl, recording alert.fired in the Quest Log database.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeServices, type ComposedServices } from '../../src/hosts/runtime';
 import { createMonitorModule } from '../../src/services/monitor/module';
 import { createQuestlogModule } from '../../src/services/questlog/module';
+import { homeWithConfig } from '../helpers/home';
 
 let root: string;
 let svc: ComposedServices;
@@ -20,19 +21,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ainl-monmod-'));
+  // this process's environment, with every config and data directory in the throw-away home
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    HOME: root,
-    XDG_CONFIG_HOME: join(root, 'config'),
-    XDG_DATA_HOME: join(root, 'data'),
-    XDG_STATE_HOME: join(root, 'state'),
-    XDG_RUNTIME_DIR: join(root, 'run'),
-    AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
-  };
-  mkdirSync(join(root, 'config', 'ai-native-linux'), { recursive: true });
-  writeFileSync(
-    join(root, 'config', 'ai-native-linux', 'config.json'),
-    JSON.stringify({
+    ...homeWithConfig(root, {
       questlog: { journald: false },
       monitor: {
         intervalS: 1,
@@ -52,7 +44,7 @@ beforeAll(async () => {
         },
       },
     }),
-  );
+  };
   svc = await composeServices(
     'test',
     [
