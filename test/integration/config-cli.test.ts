@@ -4,13 +4,12 @@
  * ones are set is said.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runAinl } from '../helpers/ainl';
 import { homeWithConfig } from '../helpers/home';
 
-const AINL = resolve(import.meta.dirname, '../../src/cli/ainl.ts');
 const SECRETS = ['sk-cli-secret', 'llm-pass', 'hook-pass', 'probe-pass'];
 const CONFIG = {
   assistant: { llm: { apiKey: 'sk-cli-secret', baseUrl: 'http://me:llm-pass@127.0.0.1:11434/v1' } },
@@ -27,18 +26,7 @@ const CONFIG = {
 let root: string;
 let env: NodeJS.ProcessEnv;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', AINL, 'config', ...args], {
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => res({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]): ReturnType<typeof runAinl> => runAinl(['config', ...args], env);
 
 describe('ainl config', () => {
   beforeAll(() => {

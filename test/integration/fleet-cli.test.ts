@@ -3,38 +3,26 @@
  * test-webhook against a local receiver. (Each run starts the whole CLI under tsx: kept to three.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { runAinl } from '../helpers/ainl';
 
-const AINL = resolve(import.meta.dirname, '../../src/cli/ainl.ts');
 let root: string;
 
-function run(
-  args: string[],
-  config: unknown,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Writes the config, then runs `ainl ARGS` with only PATH and the throw-away home's directories. */
+function run(args: string[], config: unknown): ReturnType<typeof runAinl> {
   const cfgDir = join(root, 'config', 'ai-native-linux');
   mkdirSync(cfgDir, { recursive: true });
   writeFileSync(join(cfgDir, 'config.json'), JSON.stringify(config));
-  return new Promise((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', AINL, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: root,
-        XDG_CONFIG_HOME: join(root, 'config'),
-        XDG_DATA_HOME: join(root, 'data'),
-        AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => res({ code, stdout, stderr }));
+  return runAinl(args, {
+    PATH: process.env.PATH,
+    HOME: root,
+    XDG_CONFIG_HOME: join(root, 'config'),
+    XDG_DATA_HOME: join(root, 'data'),
+    AINL_SYSTEM_CONFIG_DIR: join(root, 'etc'),
   });
 }
 
